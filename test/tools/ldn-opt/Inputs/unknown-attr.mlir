@@ -1,0 +1,3 @@
+func.func @f() attributes {p = #ldn.patern<dense>} {
+  return
+}
