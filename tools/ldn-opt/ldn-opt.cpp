@@ -10,6 +10,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Pipelines/Pipelines.h"
+#include "Target/Passes.h"
+#include "ldn/Conversion/Passes.h"
 #include "ldn/IR/LDNDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -35,6 +38,9 @@ int main(int argc, char **argv) {
   });
 
   registerAllPasses();
+  ldn::registerLDNConversionPasses();
+  ldn::registerLDNTargetPasses();
+  ldn::registerPipelines();
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);

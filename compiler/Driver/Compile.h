@@ -1,0 +1,52 @@
+//===- Compile.h - model IR to a deployable artifact ------------*- C++ -*-===//
+//
+// The C++ entry point behind ldn-compile: compile(module, options) lowers a
+// model and writes one artifact (docs/artifact-abi.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LDN_COMPILER_DRIVER_COMPILE_H
+#define LDN_COMPILER_DRIVER_COMPILE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace llvm {
+class SourceMgr;
+} // namespace llvm
+
+namespace mlir {
+class PassManager;
+namespace ldn {
+
+enum class Target { CPU, CUDA, Emu };
+enum class Emit { MLIR, LLVM, Object, SharedLibrary };
+
+struct CompileOptions {
+  Target target = Target::CPU;
+  Emit emit = Emit::SharedLibrary;
+  unsigned optLevel = 3;
+  int64_t fftThreshold = 1024;
+  std::string outputPath;
+  /// Applies the user's pass-manager flags (--mlir-print-ir-after-all...).
+  std::function<LogicalResult(PassManager &)> configurePassManager;
+};
+
+/// The manifest JSON of docs/artifact-abi.md for the public functions of
+/// `module` (still on tensors). Argument names come from the SSA names in
+/// `sourceMgr`'s buffers (`%x` -> "x") or an `ldn.name` argument attribute.
+FailureOr<std::string> buildManifest(ModuleOp module,
+                                     llvm::SourceMgr &sourceMgr);
+
+/// Lowers `module` in place and writes the requested output. Errors are
+/// emitted as diagnostics at the module's location.
+LogicalResult compile(ModuleOp module, llvm::SourceMgr &sourceMgr,
+                      const CompileOptions &options);
+
+} // namespace ldn
+} // namespace mlir
+
+#endif // LDN_COMPILER_DRIVER_COMPILE_H

@@ -1,0 +1,78 @@
+//===- Passes.td - target glue passes ------------------------*- tablegen -*-===//
+//
+// Passes that adapt lowered code to the artifact ABI (docs/artifact-abi.md).
+// They introduce no ops of their own.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LDN_COMPILER_TARGET_PASSES_TD
+#define LDN_COMPILER_TARGET_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LDNLowerAssertsToTrap : Pass<"ldn-lower-asserts-to-trap", "ModuleOp"> {
+  let summary = "Turn cf.assert into a call to the runtime's ldnrt_trap";
+  let description = [{
+    Upstream lowers a failed `cf.assert` to `abort()`, which would kill the
+    application that loaded the model. This pass branches to a block that
+    calls `void ldnrt_trap(const char *message)` instead; the runtime
+    implements it by returning the message as an error from its invoke call.
+
+    Before:
+
+    ```mlir
+    cf.assert %ok, "ldn.lrpe: sequence length T must equal 17"
+    ```
+
+    After:
+
+    ```mlir
+      cf.cond_br %ok, ^continue, ^trap
+    ^trap:
+      %msg = llvm.mlir.addressof @ldn_trap_message_0 : !llvm.ptr
+      llvm.call @ldnrt_trap(%msg) : (!llvm.ptr) -> ()
+      llvm.unreachable
+    ^continue:
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::cf::ControlFlowDialect"];
+}
+
+def LDNReadOnlyEntryArgs : Pass<"ldn-readonly-entry-args", "ModuleOp"> {
+  let summary = "Mark the tensor arguments of public functions read-only";
+  let description = [{
+    The artifact ABI lends arguments to the entry point without giving them
+    up (docs/artifact-abi.md). One-shot bufferization would otherwise treat
+    function arguments as writable and update them in place; marking them
+    `bufferization.writable = false` makes it copy first where it must.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
+def LDNEmitEntryWrappers : Pass<"ldn-emit-entry-wrappers", "ModuleOp"> {
+  let summary = "Add ldn_entry_<name>(void **args) wrappers for public functions";
+  let description = [{
+    For every public function on memrefs (after bufferization), adds
+    `ldn_entry_<name>`, taking one `!llvm.ptr` to an array of pointers: one
+    per argument, then one per result, each to a ranked memref descriptor
+    (docs/artifact-abi.md). The wrapper loads the argument descriptors,
+    calls the function and stores the result descriptors, so the runtime can
+    call any entry point through one C signature.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
+def LDNExpandMemRefCopies : Pass<"ldn-expand-memref-copies"> {
+  let summary = "Rewrite memref.copy as linalg.copy, so it becomes a loop";
+  let description = [{
+    Upstream lowers a `memref.copy` between non-contiguous memrefs to a call
+    of `memrefCopy` from MLIR's C runner utilities, a library that deployed
+    artifacts do not carry. As a `linalg.copy` it lowers to a plain loop
+    nest, which LLVM then vectorizes like any other.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+#endif // LDN_COMPILER_TARGET_PASSES_TD

@@ -1,0 +1,31 @@
+//===- Patterns.h - per-op lowerings of ldn-to-linalg -----------*- C++ -*-===//
+//
+// One populate function per ldn op, each defined in the file named after the
+// op. LDNToLinalg.cpp collects them into the pass.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LDN_LIB_CONVERSION_LDNTOLINALG_PATTERNS_H
+#define LDN_LIB_CONVERSION_LDNTOLINALG_PATTERNS_H
+
+#include <cstdint>
+
+namespace mlir {
+class RewritePatternSet;
+namespace ldn::lowering {
+
+void populateDiffuseLowering(RewritePatternSet &patterns);
+void populateAttentionDiffuseLowering(RewritePatternSet &patterns);
+void populateScanLowering(RewritePatternSet &patterns);
+void populateSelectiveScanLowering(RewritePatternSet &patterns);
+void populateLinearAttentionLowering(RewritePatternSet &patterns);
+void populateAdditiveDecayLowering(RewritePatternSet &patterns);
+void populateLrpeLowering(RewritePatternSet &patterns);
+void populateSsmKernelLowering(RewritePatternSet &patterns);
+void populateLongConvLowering(RewritePatternSet &patterns,
+                              int64_t fftThreshold);
+
+} // namespace ldn::lowering
+} // namespace mlir
+
+#endif // LDN_LIB_CONVERSION_LDNTOLINALG_PATTERNS_H

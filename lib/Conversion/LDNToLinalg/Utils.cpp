@@ -1,0 +1,201 @@
+//===- Utils.cpp - helpers shared by the ldn-to-linalg lowerings ----------===//
+
+#include "Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+
+namespace mlir::ldn::lowering {
+
+SmallVector<OpFoldResult> getSizes(OpBuilder &b, Location loc, Value tensor) {
+  return tensor::getMixedSizes(b, loc, tensor);
+}
+
+Value getDim(OpBuilder &b, Location loc, Value tensor, int64_t dim) {
+  return getValueOrCreateConstantIndexOp(
+      b, loc, tensor::getMixedSize(b, loc, tensor, dim));
+}
+
+SmallVector<OpFoldResult> dropDim(ArrayRef<OpFoldResult> sizes, int64_t dim) {
+  SmallVector<OpFoldResult> result(sizes);
+  result.erase(result.begin() + dim);
+  return result;
+}
+
+Value createEmpty(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                  Type elementType) {
+  return tensor::EmptyOp::create(b, loc, sizes, elementType);
+}
+
+Value createFilled(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                   Type elementType, double value) {
+  Value empty = createEmpty(b, loc, sizes, elementType);
+  Value scalar = arith::ConstantOp::create(
+      b, loc, b.getFloatAttr(elementType, value));
+  return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
+}
+
+SmallVector<utils::IteratorType> parallelIterators(int64_t rank) {
+  return SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel);
+}
+
+Value castFloat(OpBuilder &b, Location loc, Value scalar, Type type) {
+  Type from = scalar.getType();
+  if (from == type)
+    return scalar;
+  if (from.getIntOrFloatBitWidth() < type.getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, loc, type, scalar);
+  return arith::TruncFOp::create(b, loc, type, scalar);
+}
+
+Value convertElementType(OpBuilder &b, Location loc, Value tensor,
+                         Type elementType) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getElementType() == elementType)
+    return tensor;
+  int64_t rank = type.getRank();
+  Value empty = createEmpty(b, loc, getSizes(b, loc, tensor), elementType);
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  return linalg::GenericOp::create(
+             b, loc, empty.getType(), ValueRange{tensor}, ValueRange{empty},
+             ArrayRef<AffineMap>{id, id}, parallelIterators(rank),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nloc, castFloat(nb, nloc, args[0], elementType));
+             })
+      .getResult(0);
+}
+
+/// Offsets/sizes/strides selecting index `pos` of `dim` and all of the rest.
+static void sliceAt(OpBuilder &b, Location loc, Value full, int64_t dim,
+                    OpFoldResult pos, SmallVectorImpl<OpFoldResult> &offsets,
+                    SmallVectorImpl<OpFoldResult> &sizes,
+                    SmallVectorImpl<OpFoldResult> &strides) {
+  int64_t rank = cast<RankedTensorType>(full.getType()).getRank();
+  offsets.assign(rank, b.getIndexAttr(0));
+  offsets[dim] = pos;
+  sizes.assign(getSizes(b, loc, full));
+  sizes[dim] = b.getIndexAttr(1);
+  strides.assign(rank, b.getIndexAttr(1));
+}
+
+/// The type of `full` with dimension `dim` dropped.
+static RankedTensorType droppedType(Value full, int64_t dim) {
+  auto type = cast<RankedTensorType>(full.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.erase(shape.begin() + dim);
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+Value extractSliceAt(OpBuilder &b, Location loc, Value source, int64_t dim,
+                     OpFoldResult pos) {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  sliceAt(b, loc, source, dim, pos, offsets, sizes, strides);
+  return tensor::ExtractSliceOp::create(b, loc, droppedType(source, dim),
+                                        source, offsets, sizes, strides);
+}
+
+Value insertSliceAt(OpBuilder &b, Location loc, Value slice, Value dest,
+                    int64_t dim, OpFoldResult pos) {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  sliceAt(b, loc, dest, dim, pos, offsets, sizes, strides);
+  return tensor::InsertSliceOp::create(b, loc, slice, dest, offsets, sizes,
+                                       strides);
+}
+
+Value createSoftplus(OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 0.0));
+  Value positive = arith::MaximumFOp::create(b, loc, x, zero);
+  Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
+  Value tail = math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
+  return arith::AddFOp::create(b, loc, positive, tail);
+}
+
+Value createSilu(OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  Value one = arith::ConstantOp::create(b, loc, b.getFloatAttr(type, 1.0));
+  Value expNeg = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  Value sigmoid = arith::DivFOp::create(
+      b, loc, one, arith::AddFOp::create(b, loc, one, expNeg));
+  return arith::MulFOp::create(b, loc, x, sigmoid);
+}
+
+Value castToType(OpBuilder &b, Location loc, Value tensor, Type type) {
+  if (tensor.getType() == type)
+    return tensor;
+  return tensor::CastOp::create(b, loc, type, tensor);
+}
+
+void assertSameDim(OpBuilder &b, Location loc, Value lhs, int64_t lhsDim,
+                   Value rhs, int64_t rhsDim, const Twine &message) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  if (!lhsType.isDynamicDim(lhsDim) && !rhsType.isDynamicDim(rhsDim))
+    return;
+  Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      getDim(b, loc, lhs, lhsDim),
+                                      getDim(b, loc, rhs, rhsDim));
+  cf::AssertOp::create(b, loc, equal, message.str());
+}
+
+/// Offsets/sizes/strides of the window [offset, offset + length) of
+/// dimension `dim` of `tensor` (all of every other dimension).
+static void windowAt(OpBuilder &b, Location loc, Value tensor, int64_t dim,
+                     OpFoldResult offset, OpFoldResult length,
+                     SmallVectorImpl<OpFoldResult> &offsets,
+                     SmallVectorImpl<OpFoldResult> &sizes,
+                     SmallVectorImpl<OpFoldResult> &strides) {
+  int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
+  offsets.assign(rank, b.getIndexAttr(0));
+  offsets[dim] = offset;
+  sizes.assign(getSizes(b, loc, tensor));
+  sizes[dim] = length;
+  strides.assign(rank, b.getIndexAttr(1));
+}
+
+Value updateWindow(
+    OpBuilder &b, Location loc, Value dest, int64_t dim,
+    OpFoldResult destOffset, OpFoldResult length,
+    ArrayRef<WindowOperand> windows, ValueRange channelOperands,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = cast<RankedTensorType>(dest.getType()).getRank();
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  SmallVector<Value> inputs;
+  for (const WindowOperand &window : windows) {
+    windowAt(b, loc, window.tensor, dim, window.offset, length, offsets, sizes,
+             strides);
+    inputs.push_back(tensor::ExtractSliceOp::create(
+        b, loc, window.tensor, offsets, sizes, strides));
+  }
+  llvm::append_range(inputs, channelOperands);
+  windowAt(b, loc, dest, dim, destOffset, length, offsets, sizes, strides);
+  Value destWindow =
+      tensor::ExtractSliceOp::create(b, loc, dest, offsets, sizes, strides);
+
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  AffineMap channel = AffineMap::get(rank, 0, b.getAffineDimExpr(rank - 1),
+                                     b.getContext());
+  SmallVector<AffineMap> maps(windows.size(), id);
+  maps.append(channelOperands.size(), channel);
+  maps.push_back(id);
+  Value updated =
+      linalg::GenericOp::create(
+          b, loc, destWindow.getType(), inputs, ValueRange{destWindow}, maps,
+          parallelIterators(rank),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            linalg::YieldOp::create(nb, nloc, body(nb, nloc, args));
+          })
+          .getResult(0);
+  return tensor::InsertSliceOp::create(b, loc, updated, dest, offsets, sizes,
+                                       strides);
+}
+
+} // namespace mlir::ldn::lowering

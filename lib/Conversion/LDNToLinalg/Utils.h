@@ -1,0 +1,90 @@
+//===- Utils.h - helpers shared by the ldn-to-linalg lowerings --*- C++ -*-===//
+
+#ifndef LDN_LIB_CONVERSION_LDNTOLINALG_UTILS_H
+#define LDN_LIB_CONVERSION_LDNTOLINALG_UTILS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/OpDefinition.h"
+
+namespace mlir::ldn::lowering {
+
+/// The sizes of a ranked tensor: constants where static, tensor.dim otherwise.
+SmallVector<OpFoldResult> getSizes(OpBuilder &b, Location loc, Value tensor);
+
+/// Dimension `dim` of a ranked tensor as an index value.
+Value getDim(OpBuilder &b, Location loc, Value tensor, int64_t dim);
+
+/// `sizes` with entry `dim` removed.
+SmallVector<OpFoldResult> dropDim(ArrayRef<OpFoldResult> sizes, int64_t dim);
+
+/// A tensor.empty of the given sizes and element type.
+Value createEmpty(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                  Type elementType);
+
+/// A tensor of the given sizes filled with `value` (linalg.fill).
+Value createFilled(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                   Type elementType, double value);
+
+/// Converts a tensor to another float element type (extf/truncf in a
+/// linalg.generic); returns it unchanged when the type already matches.
+Value convertElementType(OpBuilder &b, Location loc, Value tensor,
+                         Type elementType);
+
+/// Scalar float conversions inside region bodies: extend to f32 / convert an
+/// f32 (or any float) back to `type`. No-ops when the types already match.
+Value castFloat(OpBuilder &b, Location loc, Value scalar, Type type);
+
+/// The rank-reduced slice of `source` at index `pos` of dimension `dim`
+/// (all of every other dimension).
+Value extractSliceAt(OpBuilder &b, Location loc, Value source, int64_t dim,
+                     OpFoldResult pos);
+
+/// Inserts the rank-reduced `slice` into `dest` at index `pos` of `dim`.
+Value insertSliceAt(OpBuilder &b, Location loc, Value slice, Value dest,
+                    int64_t dim, OpFoldResult pos);
+
+/// Overflow-safe softplus: max(x, 0) + log1p(exp(-|x|)).
+Value createSoftplus(OpBuilder &b, Location loc, Value x);
+
+/// x * sigmoid(x).
+Value createSilu(OpBuilder &b, Location loc, Value x);
+
+/// `parallel` iterator types for a rank-`rank` elementwise generic.
+SmallVector<utils::IteratorType> parallelIterators(int64_t rank);
+
+/// `tensor` with type `type` (a tensor.cast when they differ), for results
+/// whose declared type is more static than the computed one.
+Value castToType(OpBuilder &b, Location loc, Value tensor, Type type);
+
+/// Emits `cf.assert` that dimension `lhsDim` of `lhs` equals dimension
+/// `rhsDim` of `rhs` when either is dynamic (the verifier checked the static
+/// case). `message` is the runtime error, e.g. "ldn.op: 'a' and 'b' differ".
+void assertSameDim(OpBuilder &b, Location loc, Value lhs, int64_t lhsDim,
+                   Value rhs, int64_t rhsDim, const Twine &message);
+
+/// An operand of `updateWindow`: `tensor` read over the window that starts at
+/// `offset` along the windowed dimension (all of every other dimension).
+struct WindowOperand {
+  Value tensor;
+  OpFoldResult offset;
+};
+
+/// Elementwise update of a window of `dest`: the `length` entries of
+/// dimension `dim` starting at `destOffset`, all of the other dimensions.
+/// Each of `windows` is read over a window of the same length at its own
+/// offset; `channelOperands` are 1-D tensors broadcast along every dimension
+/// but the last (per-channel values). `body` gets the window scalars, then the
+/// channel scalars, then the current `dest` scalar, and returns the new one.
+/// Emitted as extract_slice / parallel linalg.generic / insert_slice, so it
+/// updates `dest` in place after bufferization. The shifted-slice stencils
+/// (ldn.diffuse, the direct ldn.long_conv) are sums of such updates.
+Value updateWindow(
+    OpBuilder &b, Location loc, Value dest, int64_t dim,
+    OpFoldResult destOffset, OpFoldResult length,
+    ArrayRef<WindowOperand> windows, ValueRange channelOperands,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body);
+
+} // namespace mlir::ldn::lowering
+
+#endif // LDN_LIB_CONVERSION_LDNTOLINALG_UTILS_H

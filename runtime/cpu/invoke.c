@@ -1,0 +1,264 @@
+/*
+ * invoke.c - calling an entry point with memref descriptors (ABI version 1).
+ *
+ * For an entry with N arguments and M results, `args` is an array of N + M
+ * pointers, each to a ranked memref descriptor
+ *     { void *allocated; void *aligned; int64_t offset;
+ *       int64_t sizes[R]; int64_t strides[R]; }
+ * All descriptors live in one heap block, each starting at a multiple of the
+ * header's alignment, which matches the C (and LLVM) layout of that struct
+ * for any rank R, including 0.
+ */
+#include "artifact.h"
+#include "trap.h"
+
+#include <inttypes.h>
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct descriptor {
+  void *allocated;
+  void *aligned;
+  int64_t offset;
+  int64_t sizes_and_strides[]; /* sizes[R] then strides[R] */
+} descriptor;
+
+/* What a compiled constant (memref.global) result uses for `allocated`. */
+#define DEAD_BEEF ((void *)(uintptr_t)0xdeadbeefu)
+
+static size_t descriptor_bytes(size_t rank) {
+  size_t bytes = sizeof(descriptor) + 2 * rank * sizeof(int64_t);
+  size_t align = alignof(descriptor);
+  return (bytes + align - 1) / align * align;
+}
+
+static ldnrt_error *check_input(const ldnrt_value *arg, size_t index,
+                                const ldnrt_tensor *t) {
+  const char *name = arg->name;
+  if (!t)
+    return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
+                        "input '%s' (#%zu) is NULL", name, index);
+  if (t->dtype != arg->info.dtype)
+    return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
+                        "input '%s': expected dtype %s, got %s", name,
+                        ldnrt_dtype_name(arg->info.dtype),
+                        ldnrt_dtype_name(t->dtype));
+  if (t->rank != arg->info.rank) {
+    char want[256], got[256];
+    return ldnrt_errorf(
+        LDNRT_ERROR_INVALID_ARGUMENT,
+        "input '%s': expected rank %zu (shape %s), got rank %zu (shape %s)",
+        name, arg->info.rank,
+        ldnrt_format_shape(want, sizeof want, arg->info.rank, arg->shape),
+        t->rank, ldnrt_format_shape(got, sizeof got, t->rank, t->shape));
+  }
+  for (size_t d = 0; d < t->rank; ++d)
+    if (arg->shape[d] >= 0 && t->shape[d] != arg->shape[d])
+      return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
+                          "input '%s' dimension %zu: expected %" PRId64
+                          ", got %" PRId64,
+                          name, d, arg->shape[d], t->shape[d]);
+  return NULL;
+}
+
+/* Copies result `value` out of its descriptor into a new owned tensor. */
+static ldnrt_error *take_result(const ldnrt_value *value, const descriptor *d,
+                                ldnrt_tensor **out) {
+  size_t rank = value->info.rank;
+  const int64_t *sizes = d->sizes_and_strides;
+  const int64_t *strides = d->sizes_and_strides + rank;
+  for (size_t i = 0; i < rank; ++i) {
+    if (sizes[i] < 0)
+      return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                          "result '%s' dimension %zu: the artifact returned "
+                          "negative size %" PRId64,
+                          value->name, i, sizes[i]);
+    if (value->shape[i] >= 0 && sizes[i] != value->shape[i])
+      return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                          "result '%s' dimension %zu: the manifest declares "
+                          "%" PRId64 ", the artifact returned %" PRId64,
+                          value->name, i, value->shape[i], sizes[i]);
+  }
+  ldnrt_error *err =
+      ldnrt_tensor_create_uninit(value->info.dtype, rank, sizes, out);
+  if (err)
+    return ldnrt_error_prefix(err, "result '%s'", value->name);
+  if (ldnrt_tensor_num_elements(*out) == 0)
+    return NULL;
+  if (!d->aligned) {
+    ldnrt_tensor_free(*out);
+    *out = NULL;
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                        "result '%s': the artifact returned a NULL buffer",
+                        value->name);
+  }
+  /* Check the strided view's byte extent cannot overflow; the buffer's
+   * bounds themselves are the compiled code's responsibility. */
+  ldnrt_tensor *view = NULL;
+  size_t es = ldnrt_dtype_size(value->info.dtype);
+  int64_t offset_bytes;
+  if (__builtin_mul_overflow(d->offset, (int64_t)es, &offset_bytes) ||
+      (err = ldnrt_tensor_wrap(value->info.dtype, rank, sizes, strides,
+                               (char *)d->aligned + offset_bytes, &view))) {
+    ldnrt_error_free(err);
+    ldnrt_tensor_free(*out);
+    *out = NULL;
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                        "result '%s': the artifact returned an offset or "
+                        "strides that overflow",
+                        value->name);
+  }
+  ldnrt_copy_strided((*out)->data, view->data, rank, sizes, strides, es);
+  ldnrt_tensor_free(view);
+  return NULL;
+}
+
+LDNRT_API ldnrt_error *ldnrt_invoke_entry(const ldnrt_artifact *artifact,
+                                          const ldnrt_entry *entry,
+                                          const ldnrt_tensor *const *inputs,
+                                          size_t num_inputs,
+                                          ldnrt_tensor **outputs,
+                                          size_t num_outputs) {
+  if (outputs)
+    for (size_t i = 0; i < num_outputs; ++i)
+      outputs[i] = NULL;
+  if (!artifact || !entry)
+    return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
+                        "ldnrt_invoke: %s is NULL",
+                        artifact ? "entry" : "artifact");
+  const ldnrt_manifest *manifest = &artifact->manifest;
+  if (entry < manifest->entries ||
+      entry >= manifest->entries + manifest->num_entries)
+    return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
+                        "ldnrt_invoke: entry does not belong to %s",
+                        artifact->path);
+  if (num_inputs != entry->num_args)
+    return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
+                        "entry point '%s' takes %zu input(s), got %zu",
+                        entry->name, entry->num_args, num_inputs);
+  if (num_outputs != entry->num_results)
+    return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
+                        "entry point '%s' returns %zu result(s), but "
+                        "num_outputs is %zu",
+                        entry->name, entry->num_results, num_outputs);
+  if ((num_inputs && !inputs) || (num_outputs && !outputs))
+    return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
+                        "ldnrt_invoke: %s array is NULL",
+                        num_inputs && !inputs ? "inputs" : "outputs");
+  ldnrt_error *err = NULL;
+  for (size_t i = 0; i < num_inputs; ++i)
+    if ((err = check_input(&entry->args[i], i, inputs[i])))
+      return err;
+
+  size_t n = num_inputs, m = num_outputs;
+  /* One block: temporaries, args pointers, then the descriptors. */
+  size_t desc_offsets_bytes = 0;
+  for (size_t i = 0; i < n; ++i)
+    desc_offsets_bytes += descriptor_bytes(entry->args[i].info.rank);
+  for (size_t i = 0; i < m; ++i)
+    desc_offsets_bytes += descriptor_bytes(entry->results[i].info.rank);
+  size_t ptrs_bytes = (n + m) * sizeof(void *);
+  size_t align = alignof(descriptor);
+  size_t head = (ptrs_bytes + align - 1) / align * align;
+  char *block = calloc(1, head + desc_offsets_bytes + 1);
+  ldnrt_tensor **temps = calloc(n ? n : 1, sizeof *temps);
+  if (!block || !temps) {
+    free(block);
+    free(temps);
+    return ldnrt_error_oom();
+  }
+  void **args = (void **)block;
+  char *cursor = block + head;
+  descriptor **results = (descriptor **)(args + n);
+
+  for (size_t i = 0; i < n && !err; ++i) {
+    const ldnrt_tensor *t = inputs[i];
+    if (!ldnrt_tensor_is_contiguous(t)) {
+      err = ldnrt_tensor_to_contiguous(t, &temps[i]);
+      if (err) {
+        err = ldnrt_error_prefix(err, "input '%s'", entry->args[i].name);
+        break;
+      }
+      t = temps[i];
+    }
+    descriptor *d = (descriptor *)cursor;
+    cursor += descriptor_bytes(t->rank);
+    d->allocated = t->data;
+    d->aligned = t->data;
+    d->offset = 0;
+    memcpy(d->sizes_and_strides, t->shape, t->rank * sizeof(int64_t));
+    ldnrt_row_major_strides(t->rank, t->shape, d->sizes_and_strides + t->rank);
+    args[i] = d;
+  }
+  for (size_t i = 0; i < m; ++i) {
+    args[n + i] = cursor; /* zeroed by calloc */
+    cursor += descriptor_bytes(entry->results[i].info.rank);
+  }
+
+  if (!err) {
+    ldnrt_trap_frame frame;
+    if (ldnrt_call_guarded(entry->fn, args, &frame)) {
+      /* Result descriptors may be half written: leave them alone. */
+      err = ldnrt_errorf(LDNRT_ERROR_TRAP, "%s", frame.message);
+    } else {
+      for (size_t i = 0; i < m && !err; ++i)
+        err = take_result(&entry->results[i], results[i], &outputs[i]);
+      /* Release result buffers the caller owns, each distinct one once. */
+      for (size_t i = 0; i < m; ++i) {
+        void *p = results[i]->allocated;
+        int keep = p == NULL || p == DEAD_BEEF;
+        for (size_t j = 0; j < n && !keep; ++j)
+          keep = p == ((descriptor *)args[j])->allocated;
+        for (size_t j = 0; j < i && !keep; ++j)
+          keep = p == results[j]->allocated;
+        if (!keep)
+          free(p);
+      }
+    }
+  }
+
+  for (size_t i = 0; i < n; ++i)
+    ldnrt_tensor_free(temps[i]);
+  free(temps);
+  free(block);
+  if (err && outputs)
+    for (size_t i = 0; i < m; ++i) {
+      ldnrt_tensor_free(outputs[i]);
+      outputs[i] = NULL;
+    }
+  return err;
+}
+
+LDNRT_API ldnrt_error *ldnrt_invoke(const ldnrt_artifact *artifact,
+                                    const char *entry_name,
+                                    const ldnrt_tensor *const *inputs,
+                                    size_t num_inputs, ldnrt_tensor **outputs,
+                                    size_t num_outputs) {
+  if (outputs)
+    for (size_t i = 0; i < num_outputs; ++i)
+      outputs[i] = NULL;
+  if (!artifact || !entry_name)
+    return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
+                        "ldnrt_invoke: %s is NULL",
+                        artifact ? "entry_name" : "artifact");
+  const ldnrt_entry *entry = ldnrt_artifact_find_entry(artifact, entry_name);
+  if (!entry) {
+    ldnrt_strbuf sb;
+    ldnrt_strbuf_init(&sb);
+    size_t count = ldnrt_artifact_num_entries(artifact);
+    for (size_t i = 0; i < count; ++i) {
+      if (i)
+        ldnrt_strbuf_puts(&sb, ", ");
+      ldnrt_strbuf_puts(&sb, ldnrt_entry_name(ldnrt_artifact_entry(artifact, i)));
+    }
+    ldnrt_error *err = ldnrt_errorf(
+        LDNRT_ERROR_NOT_FOUND, "no entry point '%s' in %s (entries: %s)",
+        entry_name, ldnrt_artifact_path(artifact),
+        sb.failed ? "..." : (sb.len ? sb.data : "none"));
+    ldnrt_strbuf_free(&sb);
+    return err;
+  }
+  return ldnrt_invoke_entry(artifact, entry, inputs, num_inputs, outputs,
+                            num_outputs);
+}

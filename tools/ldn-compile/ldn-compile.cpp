@@ -1,0 +1,127 @@
+//===- ldn-compile.cpp - compile a model to a deployable artifact ---------===//
+//
+//   ldn-compile model.mlir --target=cpu -o model.so
+//
+// writes a shared library with one `ldn_entry_<name>` per public function and
+// an embedded manifest (docs/artifact-abi.md), loadable by the runtime.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Driver/Compile.h"
+#include "ldn/IR/LDNDialect.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("ldn-compile options");
+
+static cl::opt<std::string> inputFilename(cl::Positional,
+                                          cl::desc("<model.mlir>"),
+                                          cl::init("-"), cl::cat(category));
+static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
+                                           cl::value_desc("path"),
+                                           cl::cat(category));
+static cl::opt<ldn::Target> target(
+    "target", cl::desc("What to compile for"), cl::init(ldn::Target::CPU),
+    cl::values(clEnumValN(ldn::Target::CPU, "cpu", "the host CPU (default)"),
+               clEnumValN(ldn::Target::CUDA, "cuda",
+                          "NVIDIA GPUs (not available yet)"),
+               clEnumValN(ldn::Target::Emu, "emu",
+                          "the GPU emulator (not available yet)")),
+    cl::cat(category));
+static cl::opt<ldn::Emit> emit(
+    "emit", cl::desc("What to write"), cl::init(ldn::Emit::SharedLibrary),
+    cl::values(clEnumValN(ldn::Emit::MLIR, "mlir",
+                          "the lowered module in the LLVM dialect"),
+               clEnumValN(ldn::Emit::LLVM, "llvm", "optimized LLVM IR"),
+               clEnumValN(ldn::Emit::Object, "obj", "an object file"),
+               clEnumValN(ldn::Emit::SharedLibrary, "so",
+                          "a loadable shared library (default)")),
+    cl::cat(category));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0-3"),
+                                  cl::Prefix, cl::init(3), cl::cat(category));
+static cl::opt<int64_t> fftThreshold(
+    "fft-threshold",
+    cl::desc("ldn.long_conv strategy=auto uses the FFT from this length on"),
+    cl::init(1024), cl::cat(category));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
+    os << "ldn-compile " << LDN_VERSION << "\n";
+  });
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "ldn-compile: compile a model (func + ldn + linalg/tosa/arith/math on "
+      "tensors) to a shared library with one ldn_entry_<name> per public "
+      "function and an embedded manifest\n\n"
+      "  ldn-compile model.mlir --target=cpu -o model.so\n"
+      "  ldn-compile model.mlir --emit=mlir -o -   # inspect the lowering\n");
+
+  auto fail = [](const Twine &message) {
+    llvm::WithColor::error(llvm::errs(), "ldn-compile") << message << "\n";
+    return EXIT_FAILURE;
+  };
+  if (optLevel > 3)
+    return fail("-O" + Twine(optLevel) + " is not a level; use -O0 to -O3");
+  if (outputFilename.empty()) {
+    if (emit == ldn::Emit::MLIR || emit == ldn::Emit::LLVM)
+      outputFilename = "-";
+    else
+      return fail("no output file: pass -o <path>");
+  }
+
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      openInputFile(inputFilename, &error);
+  if (!input)
+    return fail(error);
+  if (input->getBuffer().trim().empty())
+    return fail((inputFilename == "-" ? std::string("standard input")
+                                      : "'" + inputFilename + "'") +
+                " is empty: expected MLIR");
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<ldn::LDNDialect>();
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  if (!module)
+    return EXIT_FAILURE;
+
+  ldn::CompileOptions options;
+  options.target = target;
+  options.emit = emit;
+  options.optLevel = optLevel;
+  options.fftThreshold = fftThreshold;
+  options.outputPath = outputFilename;
+  options.configurePassManager = [](PassManager &pm) {
+    return applyPassManagerCLOptions(pm);
+  };
+  return succeeded(ldn::compile(*module, sourceMgr, options)) ? EXIT_SUCCESS
+                                                              : EXIT_FAILURE;
+}
