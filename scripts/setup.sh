@@ -7,6 +7,7 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools  # LLVM/MLIR 22.1, lit, FileCheck
   ninja-build cmake g++ python3                           # build
   libgtest-dev                                            # unit tests
+  libcjson-dev                                            # runtime: JSON (manifests, .safetensors)
 )
 
 missing=()

@@ -20,5 +20,5 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.ldn_tools_dir, config.llvm_tools_dir]
-tools = ["ldn-opt", "ldn-lsp-server"]
+tools = ["ldn-opt", "ldn-lsp-server", "ldn-compile", "ldn-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

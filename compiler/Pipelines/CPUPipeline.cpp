@@ -49,6 +49,8 @@ void mlir::ldn::buildCPUPipeline(OpPassManager &pm,
 
   // 2. Everything to linalg/scf/tensor.
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions{});
+  // arith/math written directly on tensors become elementwise generics.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   LDNToLinalgOptions ldnOptions;
   ldnOptions.fftThreshold = options.fftThreshold;
   pm.addPass(createLDNToLinalg(ldnOptions));

@@ -9,10 +9,10 @@ static const struct {
   const char *name;
   size_t size;
 } dtype_table[LDNRT_DTYPE_COUNT] = {
-    [LDNRT_DTYPE_F32] = {"f32", 4},  [LDNRT_DTYPE_F16] = {"f16", 2},
-    [LDNRT_DTYPE_BF16] = {"bf16", 2}, [LDNRT_DTYPE_F64] = {"f64", 8},
-    [LDNRT_DTYPE_I32] = {"i32", 4},  [LDNRT_DTYPE_I64] = {"i64", 8},
-    [LDNRT_DTYPE_I8] = {"i8", 1},    [LDNRT_DTYPE_I1] = {"i1", 1},
+    [LDNRT_DTYPE_F32] = {"f32", 4},     [LDNRT_DTYPE_F16] = {"f16", 2},
+    [LDNRT_DTYPE_BF16] = {"bf16", 2},   [LDNRT_DTYPE_F64] = {"f64", 8},
+    [LDNRT_DTYPE_I32] = {"i32", 4},     [LDNRT_DTYPE_I64] = {"i64", 8},
+    [LDNRT_DTYPE_I8] = {"i8", 1},       [LDNRT_DTYPE_I1] = {"i1", 1},
     [LDNRT_DTYPE_INDEX] = {"index", 8},
 };
 

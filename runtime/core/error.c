@@ -31,8 +31,7 @@ static ldnrt_error *make_error(ldnrt_error_code code, const char *message,
   return error;
 }
 
-ldnrt_error *ldnrt_verrorf(ldnrt_error_code code, const char *fmt,
-                           va_list ap) {
+ldnrt_error *ldnrt_verrorf(ldnrt_error_code code, const char *fmt, va_list ap) {
   char small[512];
   va_list copy;
   va_copy(copy, ap);
@@ -66,13 +65,8 @@ ldnrt_error *ldnrt_error_prefix(ldnrt_error *error, const char *fmt, ...) {
   ldnrt_strbuf_init(&sb);
   va_list ap;
   va_start(ap, fmt);
-  char small[512];
-  int n = vsnprintf(small, sizeof small, fmt, ap);
+  ldnrt_strbuf_vprintf(&sb, fmt, ap);
   va_end(ap);
-  if (n < 0)
-    n = 0;
-  ldnrt_strbuf_append(&sb, small,
-                      (size_t)n < sizeof small ? (size_t)n : sizeof small - 1);
   ldnrt_strbuf_puts(&sb, ": ");
   ldnrt_strbuf_puts(&sb, error->message);
   if (sb.failed) {

@@ -22,8 +22,7 @@
  * back to a static out-of-memory error. */
 ldnrt_error *ldnrt_errorf(ldnrt_error_code code, const char *fmt, ...)
     LDNRT_PRINTF(2, 3);
-ldnrt_error *ldnrt_verrorf(ldnrt_error_code code, const char *fmt,
-                           va_list ap);
+ldnrt_error *ldnrt_verrorf(ldnrt_error_code code, const char *fmt, va_list ap);
 /* The static out-of-memory error (ldnrt_error_free ignores it). */
 ldnrt_error *ldnrt_error_oom(void);
 /* Replaces `error` by one whose message is "<prefix>: <message>"; keeps the
@@ -46,6 +45,8 @@ void ldnrt_strbuf_append(ldnrt_strbuf *sb, const char *data, size_t n);
 void ldnrt_strbuf_puts(ldnrt_strbuf *sb, const char *s);
 void ldnrt_strbuf_printf(ldnrt_strbuf *sb, const char *fmt, ...)
     LDNRT_PRINTF(2, 3);
+void ldnrt_strbuf_vprintf(ldnrt_strbuf *sb, const char *fmt, va_list ap)
+    LDNRT_PRINTF(2, 0);
 /* Appends "[d0, d1, ...]". */
 void ldnrt_strbuf_shape(ldnrt_strbuf *sb, size_t rank, const int64_t *shape);
 

@@ -59,6 +59,11 @@ void ldnrt_strbuf_puts(ldnrt_strbuf *sb, const char *s) {
 void ldnrt_strbuf_printf(ldnrt_strbuf *sb, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
+  ldnrt_strbuf_vprintf(sb, fmt, ap);
+  va_end(ap);
+}
+
+void ldnrt_strbuf_vprintf(ldnrt_strbuf *sb, const char *fmt, va_list ap) {
   char small[256];
   va_list copy;
   va_copy(copy, ap);
@@ -72,7 +77,6 @@ void ldnrt_strbuf_printf(ldnrt_strbuf *sb, const char *fmt, ...) {
     vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
     sb->len += (size_t)n;
   }
-  va_end(ap);
 }
 
 void ldnrt_strbuf_shape(ldnrt_strbuf *sb, size_t rank, const int64_t *shape) {

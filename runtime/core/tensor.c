@@ -62,10 +62,14 @@ ldnrt_error *ldnrt_check_shape(const char *what, size_t rank,
 
 void ldnrt_row_major_strides(size_t rank, const int64_t *shape,
                              int64_t *strides) {
+  /* Zero dimensions count as 1 (strides of an empty tensor do not matter).
+   * For a checked shape the product can only overflow when some dimension
+   * is zero; saturate then. */
   int64_t s = 1;
   for (size_t i = rank; i-- > 0;) {
     strides[i] = s;
-    s *= shape[i] > 0 ? shape[i] : 1; /* shape was checked: cannot overflow */
+    if (shape[i] > 1 && __builtin_mul_overflow(s, shape[i], &s))
+      s = INT64_MAX;
   }
 }
 
@@ -78,8 +82,8 @@ static ldnrt_error *new_tensor(ldnrt_dtype dtype, size_t rank,
   if (!ldnrt_dtype_is_valid(dtype))
     return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
                         "tensor: invalid dtype %d", (int)dtype);
-  ldnrt_error *err = ldnrt_check_shape("tensor", rank, shape,
-                                       ldnrt_dtype_size(dtype), NULL, num_bytes);
+  ldnrt_error *err = ldnrt_check_shape(
+      "tensor", rank, shape, ldnrt_dtype_size(dtype), NULL, num_bytes);
   if (err)
     return err;
   ldnrt_tensor *t = calloc(1, sizeof *t);
@@ -149,8 +153,8 @@ LDNRT_API ldnrt_error *ldnrt_tensor_wrap(ldnrt_dtype dtype, size_t rank,
                  __builtin_add_overflow(extent, step, &extent);
     }
     if (!overflow && !empty)
-      overflow = __builtin_mul_overflow(extent, (int64_t)ldnrt_dtype_size(dtype),
-                                        &extent);
+      overflow = __builtin_mul_overflow(
+          extent, (int64_t)ldnrt_dtype_size(dtype), &extent);
     if (overflow) {
       char sbuf[256], tbuf[256];
       ldnrt_tensor_free(t);
@@ -201,6 +205,9 @@ LDNRT_API void *ldnrt_tensor_data(const ldnrt_tensor *t) { return t->data; }
 LDNRT_API int ldnrt_tensor_is_owned(const ldnrt_tensor *t) { return t->owned; }
 
 LDNRT_API int64_t ldnrt_tensor_num_elements(const ldnrt_tensor *t) {
+  for (size_t i = 0; i < t->rank; ++i)
+    if (t->shape[i] == 0)
+      return 0;
   int64_t n = 1;
   for (size_t i = 0; i < t->rank; ++i)
     n *= t->shape[i]; /* checked at creation: cannot overflow */

@@ -91,6 +91,7 @@ static ldnrt_error *load(ldnrt_artifact *a, const char *path) {
     return ldnrt_errorf(LDNRT_ERROR_FORMAT,
                         "ldn_artifact_manifest() returned NULL");
 
+  a->manifest_json = json;
   ldnrt_error *err = ldnrt_manifest_parse(json, &a->manifest);
   if (err)
     return ldnrt_error_prefix(err, "invalid manifest");
@@ -162,6 +163,9 @@ LDNRT_API const char *ldnrt_artifact_producer(const ldnrt_artifact *a) {
 LDNRT_API const char *ldnrt_artifact_target(const ldnrt_artifact *a) {
   return a->manifest.target;
 }
+LDNRT_API const char *ldnrt_artifact_manifest_json(const ldnrt_artifact *a) {
+  return a->manifest_json;
+}
 LDNRT_API size_t ldnrt_artifact_num_entries(const ldnrt_artifact *a) {
   return a->manifest.num_entries;
 }
@@ -181,9 +185,7 @@ LDNRT_API const ldnrt_entry *ldnrt_artifact_find_entry(const ldnrt_artifact *a,
   return NULL;
 }
 
-LDNRT_API const char *ldnrt_entry_name(const ldnrt_entry *e) {
-  return e->name;
-}
+LDNRT_API const char *ldnrt_entry_name(const ldnrt_entry *e) { return e->name; }
 LDNRT_API const char *ldnrt_entry_symbol(const ldnrt_entry *e) {
   return e->symbol;
 }
@@ -194,10 +196,10 @@ LDNRT_API size_t ldnrt_entry_num_results(const ldnrt_entry *e) {
   return e->num_results;
 }
 LDNRT_API const ldnrt_value_info *ldnrt_entry_arg(const ldnrt_entry *e,
-                                                 size_t index) {
+                                                  size_t index) {
   return index < e->num_args ? &e->args[index].info : NULL;
 }
 LDNRT_API const ldnrt_value_info *ldnrt_entry_result(const ldnrt_entry *e,
-                                                    size_t index) {
+                                                     size_t index) {
   return index < e->num_results ? &e->results[index].info : NULL;
 }

@@ -39,6 +39,7 @@ struct ldnrt_artifact {
   ldnrt_context *context;
   void *handle; /* from dlopen */
   char *path;
+  const char *manifest_json; /* owned by the loaded library */
   ldnrt_manifest manifest;
 };
 

@@ -40,10 +40,9 @@ static ldnrt_error *check_input(const ldnrt_value *arg, size_t index,
     return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
                         "input '%s' (#%zu) is NULL", name, index);
   if (t->dtype != arg->info.dtype)
-    return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
-                        "input '%s': expected dtype %s, got %s", name,
-                        ldnrt_dtype_name(arg->info.dtype),
-                        ldnrt_dtype_name(t->dtype));
+    return ldnrt_errorf(
+        LDNRT_ERROR_INVALID_ARGUMENT, "input '%s': expected dtype %s, got %s",
+        name, ldnrt_dtype_name(arg->info.dtype), ldnrt_dtype_name(t->dtype));
   if (t->rank != arg->info.rank) {
     char want[256], got[256];
     return ldnrt_errorf(
@@ -114,12 +113,10 @@ static ldnrt_error *take_result(const ldnrt_value *value, const descriptor *d,
   return NULL;
 }
 
-LDNRT_API ldnrt_error *ldnrt_invoke_entry(const ldnrt_artifact *artifact,
-                                          const ldnrt_entry *entry,
-                                          const ldnrt_tensor *const *inputs,
-                                          size_t num_inputs,
-                                          ldnrt_tensor **outputs,
-                                          size_t num_outputs) {
+LDNRT_API ldnrt_error *
+ldnrt_invoke_entry(const ldnrt_artifact *artifact, const ldnrt_entry *entry,
+                   const ldnrt_tensor *const *inputs, size_t num_inputs,
+                   ldnrt_tensor **outputs, size_t num_outputs) {
   if (outputs)
     for (size_t i = 0; i < num_outputs; ++i)
       outputs[i] = NULL;
@@ -250,7 +247,8 @@ LDNRT_API ldnrt_error *ldnrt_invoke(const ldnrt_artifact *artifact,
     for (size_t i = 0; i < count; ++i) {
       if (i)
         ldnrt_strbuf_puts(&sb, ", ");
-      ldnrt_strbuf_puts(&sb, ldnrt_entry_name(ldnrt_artifact_entry(artifact, i)));
+      ldnrt_strbuf_puts(&sb,
+                        ldnrt_entry_name(ldnrt_artifact_entry(artifact, i)));
     }
     ldnrt_error *err = ldnrt_errorf(
         LDNRT_ERROR_NOT_FOUND, "no entry point '%s' in %s (entries: %s)",

@@ -52,8 +52,7 @@ static ldnrt_error *member(const cJSON *object, const char *where,
 }
 
 static ldnrt_error *string_member(const cJSON *object, const char *where,
-                                  const char *key, int non_empty,
-                                  char **out) {
+                                  const char *key, int non_empty, char **out) {
   const cJSON *item;
   ldnrt_error *err = member(object, where, key, &item);
   if (err)
@@ -156,8 +155,8 @@ static ldnrt_error *parse_entry(const cJSON *json, const char *where,
   ldnrt_error *err;
   if ((err = string_member(json, where, "name", 1, &entry->name)) ||
       (err = string_member(json, where, "symbol", 1, &entry->symbol)) ||
-      (err = parse_values(json, where, "args", &entry->args,
-                          &entry->num_args)) ||
+      (err =
+           parse_values(json, where, "args", &entry->args, &entry->num_args)) ||
       (err = parse_values(json, where, "results", &entry->results,
                           &entry->num_results)))
     return err;
@@ -174,10 +173,9 @@ static ldnrt_error *parse_root(const cJSON *root, ldnrt_manifest *m) {
   if (!json_int(abi, &m->abi))
     return format_error("abi", "expected an integer");
   if (m->abi != 1)
-    return ldnrt_errorf(LDNRT_ERROR_UNSUPPORTED,
-                        "abi %" PRId64
-                        " is not supported (this runtime reads abi 1)",
-                        m->abi);
+    return ldnrt_errorf(
+        LDNRT_ERROR_UNSUPPORTED,
+        "abi %" PRId64 " is not supported (this runtime reads abi 1)", m->abi);
   if ((err = string_member(root, "manifest", "producer", 0, &m->producer)) ||
       (err = string_member(root, "manifest", "target", 1, &m->target)))
     return err;

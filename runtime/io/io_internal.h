@@ -5,8 +5,8 @@
 #ifndef LDNRT_IO_INTERNAL_H
 #define LDNRT_IO_INTERNAL_H
 
-#include "ldnrt/io.h"
 #include "../core/internal.h"
+#include "ldnrt/io.h"
 
 #include <stdio.h>
 
@@ -39,8 +39,8 @@ ldnrt_error *ldnrt_sink_memory(ldnrt_sink *sink, size_t size);
 void ldnrt_sink_write(ldnrt_sink *sink, const void *data, size_t n);
 /* Closes the sink. On success a memory sink hands over its buffer (exactly
  * `size` bytes). On failure a file sink removes the partial file. */
-ldnrt_error *ldnrt_sink_close(ldnrt_sink *sink, const char *path,
-                              void **data, size_t *size);
+ldnrt_error *ldnrt_sink_close(ldnrt_sink *sink, const char *path, void **data,
+                              size_t *size);
 
 /* Writes a tensor's elements in row-major order. */
 void ldnrt_sink_write_tensor(ldnrt_sink *sink, const ldnrt_tensor *tensor);

@@ -60,8 +60,8 @@ static int at(cursor *c, char ch) { return c->p < c->end && *c->p == ch; }
 static ldnrt_error *expect(cursor *c, char ch, const char *context) {
   skip_ws(c);
   if (!at(c, ch)) {
-    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
-                        "bad header dict: expected '%c' %s", ch, context);
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: expected '%c' %s",
+                        ch, context);
   }
   ++c->p;
   return NULL;
@@ -71,22 +71,28 @@ static ldnrt_error *expect(cursor *c, char ch, const char *context) {
 static ldnrt_error *parse_string(cursor *c, char *buf) {
   skip_ws(c);
   if (!at(c, '\'') && !at(c, '"'))
-    return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: expected a string");
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                        "bad header dict: expected a string");
   char quote = *c->p++;
   size_t n = 0;
   while (c->p < c->end && *c->p != quote) {
     unsigned char ch = (unsigned char)*c->p;
+    if (ch == '\n' || ch == '\r')
+      break; /* strings do not span lines: unterminated */
     if (ch == '\\' || ch < 0x20)
-      return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: unsupported character in a "
+      return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                          "bad header dict: unsupported character in a "
                           "string");
     if (n == NPY_MAX_STRING)
-      return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: string longer than 64 "
+      return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                          "bad header dict: string longer than 64 "
                           "characters");
     buf[n++] = (char)ch;
     ++c->p;
   }
   if (!at(c, quote))
-    return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: unterminated string");
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                        "bad header dict: unterminated string");
   ++c->p;
   buf[n] = '\0';
   return NULL;
@@ -114,7 +120,8 @@ static ldnrt_error *parse_bool(cursor *c, int *out) {
   else if (match_word(c, "False"))
     *out = 0;
   else
-    return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: 'fortran_order' must be True or "
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                        "bad header dict: 'fortran_order' must be True or "
                         "False");
   return NULL;
 }
@@ -122,16 +129,19 @@ static ldnrt_error *parse_bool(cursor *c, int *out) {
 static ldnrt_error *parse_dim(cursor *c, int64_t *out) {
   skip_ws(c);
   if (at(c, '-'))
-    return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: 'shape' has a negative "
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                        "bad header dict: 'shape' has a negative "
                         "dimension");
   if (!(c->p < c->end && *c->p >= '0' && *c->p <= '9'))
-    return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: 'shape' must be a tuple of "
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                        "bad header dict: 'shape' must be a tuple of "
                         "integers");
   int64_t v = 0;
   while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
     if (__builtin_mul_overflow(v, 10, &v) ||
         __builtin_add_overflow(v, *c->p - '0', &v))
-      return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: 'shape' has a dimension that "
+      return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                          "bad header dict: 'shape' has a dimension that "
                           "does not fit in 64 bits");
     ++c->p;
   }
@@ -145,7 +155,8 @@ static ldnrt_error *parse_dim(cursor *c, int64_t *out) {
 static ldnrt_error *parse_shape(cursor *c, npy_header *h) {
   skip_ws(c);
   if (!at(c, '('))
-    return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: 'shape' must be a tuple");
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                        "bad header dict: 'shape' must be a tuple");
   ++c->p;
   h->rank = 0;
   skip_ws(c);
@@ -165,12 +176,14 @@ static ldnrt_error *parse_shape(cursor *c, npy_header *h) {
     skip_ws(c);
     if (at(c, ')')) {
       if (h->rank == 1) /* "(3)" is an int in Python, not a tuple */
-        return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: 'shape' must be a tuple");
+        return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                            "bad header dict: 'shape' must be a tuple");
       ++c->p;
       return NULL;
     }
     if (!at(c, ','))
-      return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: expected ',' or ')' in "
+      return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                          "bad header dict: expected ',' or ')' in "
                           "'shape'");
     ++c->p;
     skip_ws(c);
@@ -196,8 +209,7 @@ static ldnrt_error *parse_header(const char *text, size_t len, npy_header *h) {
       break;
     }
     char key[NPY_MAX_STRING + 1];
-    if ((err = parse_string(&c, key)) ||
-        (err = expect(&c, ':', "after a key")))
+    if ((err = parse_string(&c, key)) || (err = expect(&c, ':', "after a key")))
       return err;
     unsigned bit = strcmp(key, "descr") == 0           ? DESCR
                    : strcmp(key, "fortran_order") == 0 ? FORTRAN
@@ -213,7 +225,8 @@ static ldnrt_error *parse_header(const char *text, size_t len, npy_header *h) {
     if (bit == DESCR) {
       skip_ws(&c);
       if (at(&c, '['))
-        return ldnrt_errorf(LDNRT_ERROR_FORMAT, "structured dtypes are not supported");
+        return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                            "structured dtypes are not supported");
       err = parse_string(&c, h->descr);
     } else if (bit == FORTRAN) {
       err = parse_bool(&c, &h->fortran_order);
@@ -226,11 +239,13 @@ static ldnrt_error *parse_header(const char *text, size_t len, npy_header *h) {
     if (at(&c, ','))
       ++c.p;
     else if (!at(&c, '}'))
-      return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: expected ',' or '}'");
+      return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                          "bad header dict: expected ',' or '}'");
   }
   skip_ws(&c);
   if (c.p != c.end)
-    return ldnrt_errorf(LDNRT_ERROR_FORMAT, "bad header dict: unexpected text after '}'");
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                        "bad header dict: unexpected text after '}'");
   if (!(seen & DESCR))
     return header_error("bad header dict: missing key '%s'", "descr");
   if (!(seen & FORTRAN))
@@ -248,10 +263,10 @@ static ldnrt_error *descr_to_dtype(const char *descr, ldnrt_dtype *out) {
     }
   }
   if (descr[0] == '>')
-    return ldnrt_errorf(LDNRT_ERROR_UNSUPPORTED,
-                        "big-endian dtype '%s' is not supported (supported: "
-                        NPY_SUPPORTED ")",
-                        descr);
+    return ldnrt_errorf(
+        LDNRT_ERROR_UNSUPPORTED,
+        "big-endian dtype '%s' is not supported (supported: " NPY_SUPPORTED ")",
+        descr);
   return ldnrt_errorf(LDNRT_ERROR_UNSUPPORTED,
                       "unsupported dtype '%s' (supported: " NPY_SUPPORTED
                       "; bf16 has no .npy dtype)",
@@ -312,7 +327,7 @@ static ldnrt_error *npy_read(ldnrt_source *src, ldnrt_tensor **out) {
   if ((err = descr_to_dtype(h.descr, &dtype)))
     return err;
   size_t nbytes;
-  if ((err = ldnrt_check_shape("shape", h.rank, h.shape,
+  if ((err = ldnrt_check_shape("array", h.rank, h.shape,
                                ldnrt_dtype_size(dtype), NULL, &nbytes))) {
     /* Re-tag: a bad shape in a file is a format error. */
     ldnrt_error *tagged =
@@ -339,23 +354,23 @@ static ldnrt_error *npy_read(ldnrt_source *src, ldnrt_tensor **out) {
     ldnrt_tensor_free(t);
     return err;
   }
-  if (h.fortran_order && h.rank > 1) {
-    /* Column-major data: view it with column-major strides, copy out. */
+  if (h.fortran_order && h.rank > 1 && nbytes > 0) {
+    /* Column-major data: view it with column-major strides, copy out. The
+     * tensor is non-empty, so the products of its dimensions fit. */
     int64_t strides[LDNRT_MAX_RANK];
     int64_t s = 1;
     for (size_t i = 0; i < h.rank; ++i) {
       strides[i] = s;
-      s *= h.shape[i] ? h.shape[i] : 1;
+      s *= h.shape[i];
     }
     ldnrt_tensor *row_major = NULL;
-    if ((err = ldnrt_tensor_create_uninit(dtype, h.rank, h.shape,
-                                          &row_major))) {
+    if ((err =
+             ldnrt_tensor_create_uninit(dtype, h.rank, h.shape, &row_major))) {
       ldnrt_tensor_free(t);
       return err;
     }
-    if (nbytes)
-      ldnrt_copy_strided(row_major->data, t->data, h.rank, h.shape, strides,
-                         ldnrt_dtype_size(dtype));
+    ldnrt_copy_strided(row_major->data, t->data, h.rank, h.shape, strides,
+                       ldnrt_dtype_size(dtype));
     ldnrt_tensor_free(t);
     t = row_major;
   }
@@ -422,8 +437,9 @@ static ldnrt_error *build_header(const ldnrt_tensor *t, ldnrt_strbuf *out) {
                         ldnrt_dtype_name(t->dtype));
   ldnrt_strbuf dict;
   ldnrt_strbuf_init(&dict);
-  ldnrt_strbuf_printf(&dict, "{'descr': '%s', 'fortran_order': False, "
-                             "'shape': (",
+  ldnrt_strbuf_printf(&dict,
+                      "{'descr': '%s', 'fortran_order': False, "
+                      "'shape': (",
                       descr);
   for (size_t i = 0; i < t->rank; ++i)
     ldnrt_strbuf_printf(&dict, i ? ", %" PRId64 : "%" PRId64, t->shape[i]);

@@ -24,10 +24,10 @@ static const struct {
   const char *name;
   ldnrt_dtype dtype;
 } st_dtypes[] = {
-    {"F32", LDNRT_DTYPE_F32}, {"F16", LDNRT_DTYPE_F16},
+    {"F32", LDNRT_DTYPE_F32},   {"F16", LDNRT_DTYPE_F16},
     {"BF16", LDNRT_DTYPE_BF16}, {"F64", LDNRT_DTYPE_F64},
-    {"I32", LDNRT_DTYPE_I32}, {"I64", LDNRT_DTYPE_I64},
-    {"I8", LDNRT_DTYPE_I8},   {"BOOL", LDNRT_DTYPE_I1},
+    {"I32", LDNRT_DTYPE_I32},   {"I64", LDNRT_DTYPE_I64},
+    {"I8", LDNRT_DTYPE_I8},     {"BOOL", LDNRT_DTYPE_I1},
 };
 
 typedef struct st_info {
@@ -65,7 +65,9 @@ static ldnrt_error *parse_info(const cJSON *item, uint64_t data_size,
   if (!dtype || !shape || !offsets)
     return ldnrt_errorf(LDNRT_ERROR_FORMAT, "tensor '%s': missing field '%s'",
                         name,
-                        !dtype ? "dtype" : !shape ? "shape" : "data_offsets");
+                        !dtype   ? "dtype"
+                        : !shape ? "shape"
+                                 : "data_offsets");
   if (!cJSON_IsString(dtype) || !dtype->valuestring)
     return ldnrt_errorf(LDNRT_ERROR_FORMAT,
                         "tensor '%s': dtype must be a string", name);
@@ -99,12 +101,15 @@ static ldnrt_error *parse_info(const cJSON *item, uint64_t data_size,
     info->shape[info->rank++] = (int64_t)d;
   }
   size_t nbytes;
-  ldnrt_error *err = ldnrt_check_shape("shape", info->rank, info->shape,
-                                       ldnrt_dtype_size(info->dtype), NULL,
-                                       &nbytes);
+  ldnrt_error *err =
+      ldnrt_check_shape("tensor", info->rank, info->shape,
+                        ldnrt_dtype_size(info->dtype), NULL, &nbytes);
   if (err) {
-    ldnrt_error *tagged = ldnrt_errorf(LDNRT_ERROR_FORMAT, "tensor '%s': %s",
-                                       name, ldnrt_error_message(err));
+    /* "tensor: shape ... is too large" -> "tensor 'a': shape ...". */
+    const char *msg = ldnrt_error_message(err);
+    const char *rest = strncmp(msg, "tensor: ", 8) == 0 ? msg + 8 : msg;
+    ldnrt_error *tagged =
+        ldnrt_errorf(LDNRT_ERROR_FORMAT, "tensor '%s': %s", name, rest);
     ldnrt_error_free(err);
     return tagged;
   }
@@ -128,20 +133,20 @@ static ldnrt_error *parse_info(const cJSON *item, uint64_t data_size,
                         name, info->begin, info->end, data_size);
   if (info->end - info->begin != (uint64_t)nbytes) {
     char buf[256];
-    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
-                        "tensor '%s': data_offsets [%" PRIu64 ", %" PRIu64
-                        "] hold %" PRIu64 " bytes, but %s %s needs %zu",
-                        name, info->begin, info->end, info->end - info->begin,
-                        dtype->valuestring,
-                        ldnrt_format_shape(buf, sizeof buf, info->rank,
-                                           info->shape),
-                        nbytes);
+    return ldnrt_errorf(
+        LDNRT_ERROR_FORMAT,
+        "tensor '%s': data_offsets [%" PRIu64 ", %" PRIu64 "] hold %" PRIu64
+        " bytes, but %s %s needs %zu",
+        name, info->begin, info->end, info->end - info->begin,
+        dtype->valuestring,
+        ldnrt_format_shape(buf, sizeof buf, info->rank, info->shape), nbytes);
   }
   return NULL;
 }
 
 static int by_offset(const void *a, const void *b) {
-  const st_info *x = *(const st_info *const *)a, *y = *(const st_info *const *)b;
+  const st_info *x = *(const st_info *const *)a,
+                *y = *(const st_info *const *)b;
   if (x->begin != y->begin)
     return x->begin < y->begin ? -1 : 1;
   if (x->end != y->end)
@@ -228,6 +233,17 @@ static ldnrt_error *st_read(ldnrt_source *src, ldnrt_tensor_map **out) {
     return ldnrt_errorf(LDNRT_ERROR_FORMAT,
                         "header is not a JSON object (it must start with "
                         "'{')");
+  }
+  /* JSON allows no raw control characters; cJSON would skip them. */
+  for (uint64_t i = 0; i < header_len; ++i) {
+    unsigned char c = (unsigned char)text[i];
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      free(text);
+      return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                          "header has a control byte (0x%02x) at offset "
+                          "%" PRIu64,
+                          c, i);
+    }
   }
   const char *end = NULL;
   cJSON *root = cJSON_ParseWithLengthOpts(text, (size_t)header_len, &end, 0);

@@ -46,7 +46,9 @@ LDNRT_API ldnrt_error *ldnrt_tensor_map_insert(ldnrt_tensor_map *map,
   if (!map || !name || !tensor)
     return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
                         "ldnrt_tensor_map_insert: %s is NULL",
-                        !map ? "map" : !name ? "name" : "tensor");
+                        !map    ? "map"
+                        : !name ? "name"
+                                : "tensor");
   if (!name[0])
     return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
                         "tensor map: empty tensor name");

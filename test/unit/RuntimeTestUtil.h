@@ -1,4 +1,5 @@
-//===- RuntimeTestUtil.h - helpers for the runtime unit tests ----*- C++ -*-===//
+//===- RuntimeTestUtil.h - helpers for the runtime unit tests ----*- C++
+//-*-===//
 //
 // RAII owners for the runtime's C objects, error checking that frees the
 // error, and a scratch directory per test.
@@ -56,15 +57,15 @@ inline std::string takeError(ldnrt_error *err) {
 #define LDNRT_ASSERT_OK(expr)                                                  \
   do {                                                                         \
     ldnrt_error *ldnrt_err_ = (expr);                                          \
-    ASSERT_EQ(ldnrt_err_, nullptr) << ::ldnrt_test::takeError(ldnrt_err_);    \
+    ASSERT_EQ(ldnrt_err_, nullptr) << ::ldnrt_test::takeError(ldnrt_err_);     \
   } while (0)
 
 /// Expects `expr` to fail with a message containing `needle`.
 #define LDNRT_EXPECT_ERROR(expr, needle)                                       \
   do {                                                                         \
     ldnrt_error *ldnrt_err_ = (expr);                                          \
-    EXPECT_NE(ldnrt_err_, nullptr) << "expected an error containing: "        \
-                                   << (needle);                                \
+    EXPECT_NE(ldnrt_err_, nullptr)                                             \
+        << "expected an error containing: " << (needle);                       \
     if (ldnrt_err_) {                                                          \
       std::string ldnrt_msg_ = ::ldnrt_test::takeError(ldnrt_err_);            \
       EXPECT_NE(ldnrt_msg_.find(needle), std::string::npos)                    \
@@ -75,8 +76,7 @@ inline std::string takeError(ldnrt_error *err) {
 /// A new owned tensor; fails the calling test (via ADD_FAILURE) on error.
 inline Tensor makeTensor(ldnrt_dtype dtype, std::vector<int64_t> shape) {
   ldnrt_tensor *t = nullptr;
-  ldnrt_error *err =
-      ldnrt_tensor_create(dtype, shape.size(), shape.data(), &t);
+  ldnrt_error *err = ldnrt_tensor_create(dtype, shape.size(), shape.data(), &t);
   if (err)
     ADD_FAILURE() << takeError(err);
   return Tensor(t);
@@ -85,7 +85,8 @@ inline Tensor makeTensor(ldnrt_dtype dtype, std::vector<int64_t> shape) {
 /// A new f32 tensor holding `values` (row-major).
 inline Tensor makeF32(std::vector<int64_t> shape, std::vector<float> values) {
   Tensor t = makeTensor(LDNRT_DTYPE_F32, std::move(shape));
-  if (t && values.size() == static_cast<size_t>(ldnrt_tensor_num_elements(t.get())))
+  if (t &&
+      values.size() == static_cast<size_t>(ldnrt_tensor_num_elements(t.get())))
     std::copy(values.begin(), values.end(),
               static_cast<float *>(ldnrt_tensor_data(t.get())));
   else

@@ -15,4 +15,24 @@
 #define GET_OP_CLASSES
 #include "ldn/IR/LDNOps.h.inc"
 
+#include <string>
+
+namespace mlir::ldn {
+
+/// Dimension `lhsDim` of `lhs` must equal dimension `rhsDim` of `rhs`, and at
+/// least one of them is dynamic: ops.md makes a mismatch a run-time error.
+struct DimConstraint {
+  Value lhs;
+  int64_t lhsDim;
+  Value rhs;
+  int64_t rhsDim;
+  std::string message;
+};
+
+/// The run-time dimension checks that the (verified) ldn op `op` needs.
+void getRuntimeDimConstraints(Operation *op,
+                              SmallVectorImpl<DimConstraint> &constraints);
+
+} // namespace mlir::ldn
+
 #endif // LDN_IR_LDNOPS_H

@@ -4,10 +4,12 @@
 
 #include "ldn/Conversion/Passes.h"
 #include "ldn/IR/LDNDialect.h"
+#include "ldn/IR/LDNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -35,6 +37,39 @@ void mlir::ldn::populateLDNToLinalgPatterns(RewritePatternSet &patterns,
   lowering::populateLongConvLowering(patterns, fftThreshold);
 }
 
+/// Before each ldn op, asserts every operand-dimension equality that ops.md
+/// requires and that only run time can decide (dynamic sizes), so that a
+/// mismatch is a reported error rather than an out-of-bounds access.
+static void insertRuntimeDimChecks(Operation *root) {
+  SmallVector<Operation *> ops;
+  root->walk([&](Operation *op) {
+    if (isa<LDNDialect>(op->getDialect()))
+      ops.push_back(op);
+  });
+  OpBuilder builder(root->getContext());
+  for (Operation *op : ops) {
+    SmallVector<DimConstraint> constraints;
+    getRuntimeDimConstraints(op, constraints);
+    builder.setInsertionPoint(op);
+    Location loc = op->getLoc();
+    // The message is all the caller gets: say where the op is.
+    std::string where;
+    llvm::raw_string_ostream os(where);
+    if (auto file = dyn_cast<FileLineColLoc>(loc))
+      os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+         << file.getColumn();
+    else
+      loc.print(os);
+    for (const DimConstraint &c : constraints) {
+      Value lhs = tensor::DimOp::create(builder, loc, c.lhs, c.lhsDim);
+      Value rhs = tensor::DimOp::create(builder, loc, c.rhs, c.rhsDim);
+      Value equal = arith::CmpIOp::create(builder, loc,
+                                          arith::CmpIPredicate::eq, lhs, rhs);
+      cf::AssertOp::create(builder, loc, equal, where + ": " + c.message);
+    }
+  }
+}
+
 namespace {
 struct LDNToLinalgPass : ldn::impl::LDNToLinalgBase<LDNToLinalgPass> {
   using LDNToLinalgBase::LDNToLinalgBase;
@@ -49,6 +84,7 @@ struct LDNToLinalgPass : ldn::impl::LDNToLinalgBase<LDNToLinalgPass> {
                            tensor::TensorDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 
+    insertRuntimeDimChecks(getOperation());
     RewritePatternSet patterns(context);
     populateLDNToLinalgPatterns(patterns, fftThreshold);
     if (failed(applyPartialConversion(getOperation(), target,

@@ -9,6 +9,9 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+
+#include <limits>
 
 using namespace mlir;
 
@@ -196,6 +199,156 @@ Value updateWindow(
           .getResult(0);
   return tensor::InsertSliceOp::create(b, loc, updated, dest, offsets, sizes,
                                        strides);
+}
+
+
+//===----------------------------------------------------------------------===//
+// Helpers of linear_attention, additive_decay, lrpe and attention_diffuse.
+//===----------------------------------------------------------------------===//
+
+SmallVector<OpFoldResult> reifyResultSizes(OpBuilder &b, Value result) {
+  auto opResult = cast<OpResult>(result);
+  ReifiedRankedShapedTypeDims shapes;
+  [[maybe_unused]] LogicalResult reified =
+      reifyResultShapes(b, opResult.getOwner(), shapes);
+  assert(succeeded(reified) && "every ldn op reifies its result shapes");
+  return shapes[opResult.getResultNumber()];
+}
+
+AffineMap dimsMap(MLIRContext *context, unsigned numDims,
+                  ArrayRef<unsigned> dims) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned dim : dims)
+    exprs.push_back(getAffineDimExpr(dim, context));
+  return AffineMap::get(numDims, 0, exprs, context);
+}
+
+SmallVector<utils::IteratorType>
+iteratorsWithReductions(int64_t rank, ArrayRef<int64_t> reductionDims) {
+  SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
+  for (int64_t dim : reductionDims)
+    iterators[dim] = utils::IteratorType::reduction;
+  return iterators;
+}
+
+/// Offsets/sizes/strides covering `ranges` and all of the other dimensions
+/// of `full`.
+static void rangesOf(OpBuilder &b, Location loc, Value full,
+                     ArrayRef<DimRange> ranges,
+                     SmallVectorImpl<OpFoldResult> &offsets,
+                     SmallVectorImpl<OpFoldResult> &sizes,
+                     SmallVectorImpl<OpFoldResult> &strides) {
+  int64_t rank = cast<RankedTensorType>(full.getType()).getRank();
+  offsets.assign(rank, b.getIndexAttr(0));
+  sizes.assign(getSizes(b, loc, full));
+  strides.assign(rank, b.getIndexAttr(1));
+  for (const DimRange &range : ranges) {
+    offsets[range.dim] = range.offset;
+    sizes[range.dim] = range.size;
+  }
+}
+
+Value extractRanges(OpBuilder &b, Location loc, Value source,
+                    ArrayRef<DimRange> ranges) {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  rangesOf(b, loc, source, ranges, offsets, sizes, strides);
+  return tensor::ExtractSliceOp::create(b, loc, source, offsets, sizes,
+                                        strides);
+}
+
+Value insertRanges(OpBuilder &b, Location loc, Value slice, Value dest,
+                   ArrayRef<DimRange> ranges) {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  rangesOf(b, loc, dest, ranges, offsets, sizes, strides);
+  return tensor::InsertSliceOp::create(b, loc, slice, dest, offsets, sizes,
+                                       strides);
+}
+
+Value convertInto(OpBuilder &b, Location loc, Value source, Value dest) {
+  auto destType = cast<RankedTensorType>(dest.getType());
+  Type elementType = destType.getElementType();
+  AffineMap id = b.getMultiDimIdentityMap(destType.getRank());
+  return linalg::GenericOp::create(
+             b, loc, destType, ValueRange{source}, ValueRange{dest},
+             ArrayRef<AffineMap>{id, id}, parallelIterators(destType.getRank()),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nloc, castFloat(nb, nloc, args[0], elementType));
+             })
+      .getResult(0);
+}
+
+Value createSoftmax(OpBuilder &b, Location loc, Value input, int64_t dim,
+                    Value dest) {
+  Type f32 = b.getF32Type();
+  int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+  SmallVector<unsigned> reducedDims;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != dim)
+      reducedDims.push_back(i);
+  MLIRContext *context = b.getContext();
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  AffineMap reduced = dimsMap(context, rank, reducedDims);
+  SmallVector<OpFoldResult> reducedSizes = dropDim(getSizes(b, loc, input), dim);
+  Value negInf = arith::ConstantOp::create(
+      b, loc, b.getFloatAttr(f32, -std::numeric_limits<double>::infinity()));
+  Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(f32, 0.0));
+
+  // exp(x - max), or 0 when max is -inf: the whole slice is masked, and
+  // exp(-inf - -inf) would be NaN.
+  auto shiftedExp = [&](OpBuilder &nb, Location nloc, Value x, Value max) {
+    Value empty = arith::CmpFOp::create(nb, nloc, arith::CmpFPredicate::OEQ,
+                                        max, negInf);
+    Value e = math::ExpOp::create(nb, nloc,
+                                  arith::SubFOp::create(nb, nloc, x, max));
+    return arith::SelectOp::create(nb, nloc, empty, zero, e).getResult();
+  };
+
+  Value maxInit = createFilled(b, loc, reducedSizes, f32,
+                               -std::numeric_limits<double>::infinity());
+  Value max =
+      linalg::GenericOp::create(
+          b, loc, maxInit.getType(), ValueRange{input}, ValueRange{maxInit},
+          ArrayRef<AffineMap>{id, reduced},
+          iteratorsWithReductions(rank, {dim}),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            Value x = castFloat(nb, nloc, args[0], f32);
+            linalg::YieldOp::create(
+                nb, nloc,
+                arith::MaximumFOp::create(nb, nloc, args[1], x).getResult());
+          })
+          .getResult(0);
+  Value sumInit = createFilled(b, loc, reducedSizes, f32, 0.0);
+  Value sum =
+      linalg::GenericOp::create(
+          b, loc, sumInit.getType(), ValueRange{input, max},
+          ValueRange{sumInit}, ArrayRef<AffineMap>{id, reduced, reduced},
+          iteratorsWithReductions(rank, {dim}),
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            Value x = castFloat(nb, nloc, args[0], f32);
+            Value e = shiftedExp(nb, nloc, x, args[1]);
+            linalg::YieldOp::create(
+                nb, nloc, arith::AddFOp::create(nb, nloc, args[2], e)
+                              .getResult());
+          })
+          .getResult(0);
+  return linalg::GenericOp::create(
+             b, loc, dest.getType(), ValueRange{input, max, sum},
+             ValueRange{dest}, ArrayRef<AffineMap>{id, reduced, reduced, id},
+             parallelIterators(rank),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value x = castFloat(nb, nloc, args[0], f32);
+               Value e = shiftedExp(nb, nloc, x, args[1]);
+               // The maximum contributes exp(0) = 1, so sum >= 1 unless the
+               // slice is fully masked; there e = 0 and max(sum, 1) keeps
+               // the 0 / 0 away.
+               Value one =
+                   arith::ConstantOp::create(nb, nloc, nb.getFloatAttr(f32, 1.0));
+               Value w = arith::DivFOp::create(
+                   nb, nloc, e, arith::MaximumFOp::create(nb, nloc, args[2], one));
+               linalg::YieldOp::create(nb, nloc, w);
+             })
+      .getResult(0);
 }
 
 } // namespace mlir::ldn::lowering

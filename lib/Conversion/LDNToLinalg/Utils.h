@@ -85,6 +85,55 @@ Value updateWindow(
     ArrayRef<WindowOperand> windows, ValueRange channelOperands,
     function_ref<Value(OpBuilder &, Location, ValueRange)> body);
 
+
+//===----------------------------------------------------------------------===//
+// Helpers of linear_attention, additive_decay, lrpe and attention_diffuse.
+//===----------------------------------------------------------------------===//
+
+/// The sizes of `result` from its op's ReifyRankedShapedTypeOpInterface:
+/// constants wherever the declared result type is static, so a tensor.empty
+/// of these sizes has exactly the declared type.
+SmallVector<OpFoldResult> reifyResultSizes(OpBuilder &b, Value result);
+
+/// An affine map from `numDims` loop dimensions to the listed ones, e.g.
+/// dimsMap(ctx, 5, {0, 2, 3}) = (d0, d1, d2, d3, d4) -> (d0, d2, d3).
+AffineMap dimsMap(MLIRContext *context, unsigned numDims,
+                  ArrayRef<unsigned> dims);
+
+/// `parallel` iterators except `reduction` at the listed dimensions.
+SmallVector<utils::IteratorType>
+iteratorsWithReductions(int64_t rank, ArrayRef<int64_t> reductionDims);
+
+/// The range [offset, offset + size) of dimension `dim`.
+struct DimRange {
+  int64_t dim;
+  OpFoldResult offset;
+  OpFoldResult size;
+};
+
+/// The (not rank-reduced) slice of `source` restricted to `ranges`, all of
+/// every other dimension.
+Value extractRanges(OpBuilder &b, Location loc, Value source,
+                    ArrayRef<DimRange> ranges);
+
+/// Inserts `slice` into `dest` over `ranges` (all of every other dimension
+/// of `dest`); the inverse of extractRanges.
+Value insertRanges(OpBuilder &b, Location loc, Value slice, Value dest,
+                   ArrayRef<DimRange> ranges);
+
+/// Writes `source` converted to `dest`'s float element type into `dest`
+/// (destination-passing form of convertElementType; same shape).
+Value convertInto(OpBuilder &b, Location loc, Value source, Value dest);
+
+/// softmax of `input` along `dim`, computed in f32 and written into `dest`
+/// (same shape, f32; may be `input` itself): max, then the sum of
+/// exp(x - max), then exp(x - max) / sum, as three generics whose reduction
+/// is over `dim`. Entries of -inf get weight 0, and a slice that is -inf
+/// everywhere (no valid entry: a fully masked attention row) gives all 0s
+/// rather than NaN.
+Value createSoftmax(OpBuilder &b, Location loc, Value input, int64_t dim,
+                    Value dest);
+
 } // namespace mlir::ldn::lowering
 
 #endif // LDN_LIB_CONVERSION_LDNTOLINALG_UTILS_H

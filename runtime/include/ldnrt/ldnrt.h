@@ -212,7 +212,7 @@ typedef struct ldnrt_entry ldnrt_entry;
 
 /* One argument or result of an entry point, as the manifest declares it. */
 typedef struct ldnrt_value_info {
-  const char *name;     /* "x", "result0", ... */
+  const char *name; /* "x", "result0", ... */
   ldnrt_dtype dtype;
   size_t rank;          /* <= LDNRT_MAX_RANK */
   const int64_t *shape; /* rank values; -1 marks a dynamic dimension */
@@ -237,12 +237,17 @@ LDNRT_API void ldnrt_artifact_free(ldnrt_artifact *artifact);
 LDNRT_API const char *ldnrt_artifact_path(const ldnrt_artifact *artifact);
 LDNRT_API const char *ldnrt_artifact_producer(const ldnrt_artifact *artifact);
 LDNRT_API const char *ldnrt_artifact_target(const ldnrt_artifact *artifact);
+/* The manifest JSON exactly as the artifact embeds it (valid while the
+ * artifact is loaded); it also carries fields the runtime itself does not
+ * use, such as the model's source for ldn-run --check. */
+LDNRT_API const char *
+ldnrt_artifact_manifest_json(const ldnrt_artifact *artifact);
 
 /* Entry points in manifest order. */
 LDNRT_API size_t ldnrt_artifact_num_entries(const ldnrt_artifact *artifact);
 /* The entry at `index`, or NULL if out of range. */
-LDNRT_API const ldnrt_entry *ldnrt_artifact_entry(const ldnrt_artifact *artifact,
-                                                  size_t index);
+LDNRT_API const ldnrt_entry *
+ldnrt_artifact_entry(const ldnrt_artifact *artifact, size_t index);
 /* The entry called `name`, or NULL. */
 LDNRT_API const ldnrt_entry *
 ldnrt_artifact_find_entry(const ldnrt_artifact *artifact, const char *name);
@@ -253,9 +258,9 @@ LDNRT_API size_t ldnrt_entry_num_args(const ldnrt_entry *entry);
 LDNRT_API size_t ldnrt_entry_num_results(const ldnrt_entry *entry);
 /* The argument / result at `index`, or NULL if out of range. */
 LDNRT_API const ldnrt_value_info *ldnrt_entry_arg(const ldnrt_entry *entry,
-                                                 size_t index);
+                                                  size_t index);
 LDNRT_API const ldnrt_value_info *ldnrt_entry_result(const ldnrt_entry *entry,
-                                                    size_t index);
+                                                     size_t index);
 
 /*
  * Calls entry point `entry_name`.
@@ -283,12 +288,10 @@ LDNRT_API ldnrt_error *ldnrt_invoke(const ldnrt_artifact *artifact,
                                     size_t num_outputs);
 
 /* Same as ldnrt_invoke() with an entry obtained from `artifact`. */
-LDNRT_API ldnrt_error *ldnrt_invoke_entry(const ldnrt_artifact *artifact,
-                                          const ldnrt_entry *entry,
-                                          const ldnrt_tensor *const *inputs,
-                                          size_t num_inputs,
-                                          ldnrt_tensor **outputs,
-                                          size_t num_outputs);
+LDNRT_API ldnrt_error *
+ldnrt_invoke_entry(const ldnrt_artifact *artifact, const ldnrt_entry *entry,
+                   const ldnrt_tensor *const *inputs, size_t num_inputs,
+                   ldnrt_tensor **outputs, size_t num_outputs);
 
 /*
  * Called by compiled code when a run-time check fails (see the ABI). Does

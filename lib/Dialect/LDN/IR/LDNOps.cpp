@@ -17,6 +17,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -43,6 +44,7 @@ constexpr llvm::StringLiteral kState = "state size N";
 struct Shaped {
   StringRef name;
   RankedTensorType type;
+  Value value;
 
   int64_t rank() const { return type.getRank(); }
   int64_t dim(int64_t i) const { return type.getDimSize(i); }
@@ -55,6 +57,11 @@ class ShapeChecker {
 public:
   ShapeChecker(std::optional<Location> loc, StringRef opName)
       : loc(loc), opName(opName) {}
+  /// A checker that also records every required equality that involves a
+  /// dynamic dimension, for the lowerings to check at run time.
+  ShapeChecker(Location loc, StringRef opName,
+               SmallVectorImpl<DimConstraint> &runtimeChecks)
+      : loc(loc), opName(opName), runtimeChecks(&runtimeChecks) {}
 
   LogicalResult fail(const Twine &message) const {
     if (loc)
@@ -71,7 +78,7 @@ public:
         value ? value.getType() : Type());
     if (!type || (!ranks.empty() && !llvm::is_contained(ranks, type.getRank())))
       return fail("'" + name + "' must be a ranked tensor of the rank ops.md gives");
-    out = {name, type};
+    out = {name, type, value};
     return success();
   }
 
@@ -80,7 +87,16 @@ public:
   LogicalResult sameDim(StringRef what, Shaped a, int64_t ai, Shaped b,
                         int64_t bi) const {
     int64_t x = a.dim(ai), y = b.dim(bi);
-    if (ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y)
+    if (ShapedType::isDynamic(x) || ShapedType::isDynamic(y)) {
+      if (runtimeChecks)
+        runtimeChecks->push_back(
+            {a.value, ai, b.value, bi,
+             ("'" + opName + "' op " + what + ": '" + b.name +
+              "' must match '" + a.name + "'")
+                 .str()});
+      return success();
+    }
+    if (x == y)
       return success();
     return fail(what + ": '" + b.name + "' has " + Twine(y) + " but '" +
                 a.name + "' has " + Twine(x));
@@ -110,6 +126,7 @@ public:
 private:
   std::optional<Location> loc;
   StringRef opName;
+  SmallVectorImpl<DimConstraint> *runtimeChecks = nullptr;
 };
 
 /// The static one of two sizes of the same dimension, if any.
@@ -668,24 +685,23 @@ LogicalResult LrpeOp::reifyResultShapes(OpBuilder &b,
 // ldn.ssm_kernel
 //===----------------------------------------------------------------------===//
 
-LogicalResult SsmKernelOp::verify() {
-  ShapeChecker c(getLoc(), getOperationName());
-  Shaped re{"lambda_re", getLambdaRe().getType()};
-  Shaped im{"lambda_im", getLambdaIm().getType()};
-  Shaped logDt{"log_dt", getLogDt().getType()};
-  Shaped kernel{"result", getKernel().getType()};
+static LogicalResult checkSsmKernel(SsmKernelOp op, const ShapeChecker &c) {
+  Shaped re{"lambda_re", op.getLambdaRe().getType(), op.getLambdaRe()};
+  Shaped im{"lambda_im", op.getLambdaIm().getType(), op.getLambdaIm()};
+  Shaped logDt{"log_dt", op.getLogDt().getType(), op.getLogDt()};
+  Shaped kernel{"result", op.getKernel().getType(), op.getKernel()};
   if (failed(c.sameDim("modes N", re, 0, im, 0)) ||
       failed(c.sameDim("modes N", re, 0, logDt, 0)) ||
       failed(c.sameDim("modes N", re, 0, kernel, 0)))
     return failure();
 
-  int64_t factor = getBidirectional() ? 2 : 1;
+  int64_t factor = op.getBidirectional() ? 2 : 1;
   int64_t lags = kernel.dim(1);
-  if (getBidirectional() && !ShapedType::isDynamic(lags) && lags % 2 != 0)
+  if (op.getBidirectional() && !ShapedType::isDynamic(lags) && lags % 2 != 0)
     return c.fail("a bidirectional kernel holds 2L lags, but the result has " +
                   Twine(lags));
   APInt length;
-  if (!matchPattern(getLength(), m_ConstantInt(&length))) {
+  if (!matchPattern(op.getLength(), m_ConstantInt(&length))) {
     if (!ShapedType::isDynamic(lags))
       return c.fail("the result has " + Twine(lags) +
                     " static lags but 'length' is not a constant");
@@ -699,6 +715,10 @@ LogicalResult SsmKernelOp::verify() {
                   Twine(constantLength) + " gives " +
                   Twine(factor * constantLength));
   return success();
+}
+
+LogicalResult SsmKernelOp::verify() {
+  return checkSsmKernel(*this, ShapeChecker(getLoc(), getOperationName()));
 }
 
 LogicalResult
@@ -767,6 +787,42 @@ LongConvOp::reifyResultShapes(OpBuilder &b,
                               ReifiedRankedShapedTypeDims &shapes) {
   shapes.push_back(reifyLike(b, getLoc(), getY(), getV()));
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Run-time shape checks
+//===----------------------------------------------------------------------===//
+
+void mlir::ldn::getRuntimeDimConstraints(
+    Operation *op, SmallVectorImpl<DimConstraint> &constraints) {
+  auto checker = [&](Operation *o) {
+    return ShapeChecker(o->getLoc(), o->getName().getStringRef(), constraints);
+  };
+  // The checks only record here: `op` has been verified already.
+  (void)llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](DiffuseOp o) {
+        return checkDiffuse(DiffuseOp::Adaptor(o), checker(o));
+      })
+      .Case([&](AttentionDiffuseOp o) {
+        return checkAttentionDiffuse(AttentionDiffuseOp::Adaptor(o),
+                                     checker(o));
+      })
+      .Case([&](ScanOp o) { return checkScan(ScanOp::Adaptor(o), checker(o)); })
+      .Case([&](SelectiveScanOp o) {
+        return checkSelectiveScan(SelectiveScanOp::Adaptor(o), checker(o));
+      })
+      .Case([&](LinearAttentionOp o) {
+        return checkLinearAttention(LinearAttentionOp::Adaptor(o), checker(o));
+      })
+      .Case([&](AdditiveDecayOp o) {
+        return checkAdditiveDecay(AdditiveDecayOp::Adaptor(o), checker(o));
+      })
+      .Case([&](LrpeOp o) { return checkLrpe(LrpeOp::Adaptor(o), checker(o)); })
+      .Case([&](SsmKernelOp o) { return checkSsmKernel(o, checker(o)); })
+      .Case([&](LongConvOp o) {
+        return checkLongConv(LongConvOp::Adaptor(o), checker(o));
+      })
+      .Default([](Operation *) { return success(); });
 }
 
 //===----------------------------------------------------------------------===//
