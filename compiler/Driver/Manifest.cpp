@@ -64,13 +64,15 @@ static std::string ssaNameAt(Location loc, llvm::SourceMgr &sourceMgr) {
   return "";
 }
 
+/// The manifest entry of one argument or result; an error at `loc` when
+/// the type cannot cross the artifact ABI.
 static FailureOr<llvm::json::Object>
-describeTensor(func::FuncOp func, Type type, StringRef what, unsigned index,
-               std::string name) {
+describeTensor(func::FuncOp func, Location loc, Type type, StringRef what,
+               unsigned index, std::string name) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   StringRef dtype = tensor ? dtypeName(tensor.getElementType()) : "";
   if (!tensor || dtype.empty())
-    return func.emitError() << "entry point '" << func.getSymName() << "' "
+    return emitError(loc) << "entry point '" << func.getSymName() << "' "
                             << what << " #" << index << " has type " << type
                             << "; entry points take and return ranked tensors "
                                "of f32, f16, bf16, f64, i1, i8, i32, i64 or "
@@ -98,7 +100,7 @@ mlir::ldn::buildManifest(ModuleOp module, llvm::SourceMgr &sourceMgr) {
       if (name.empty())
         name = "arg" + std::to_string(i);
       FailureOr<llvm::json::Object> desc =
-          describeTensor(func, arg.getType(), "argument", i, name);
+          describeTensor(func, arg.getLoc(), arg.getType(), "argument", i, name);
       if (failed(desc))
         return failure();
       args.push_back(std::move(*desc));
@@ -106,7 +108,7 @@ mlir::ldn::buildManifest(ModuleOp module, llvm::SourceMgr &sourceMgr) {
     for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
       auto attr = func.getResultAttrOfType<StringAttr>(i, kNameAttr);
       FailureOr<llvm::json::Object> desc = describeTensor(
-          func, type, "result", i,
+          func, func.getLoc(), type, "result", i,
           attr ? attr.str() : "result" + std::to_string(i));
       if (failed(desc))
         return failure();

@@ -48,7 +48,11 @@ void mlir::ldn::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
 
   // 2. Everything to linalg/scf/tensor.
-  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions{});
+  // No TOSA level validation: models have dynamic B and T, which the TOSA
+  // 1.0 levels reject.
+  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions{},
+                              TosaToLinalgNamedOptions{},
+                              /*validationOptions=*/std::nullopt);
   // arith/math written directly on tensors become elementwise generics.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   LDNToLinalgOptions ldnOptions;

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Driver/Compile.h"
+#include "Target/Passes.h"
+#include "ldn/Conversion/Passes.h"
 #include "ldn/IR/LDNDialect.h"
 
 #include "mlir/IR/AsmState.h"
@@ -15,6 +17,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
@@ -60,6 +63,10 @@ static cl::opt<int64_t> fftThreshold(
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  // Registered so that --mlir-print-ir-after=<pass> and friends know them.
+  registerAllPasses();
+  ldn::registerLDNConversionPasses();
+  ldn::registerLDNTargetPasses();
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
@@ -67,6 +74,15 @@ int main(int argc, char **argv) {
   cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
     os << "ldn-compile " << LDN_VERSION << "\n";
   });
+  // libLLVM registers every backend's flags; --help shows ours and MLIR's
+  // pass-manager, context and printing flags (--help-hidden shows the rest).
+  for (auto &[name, option] : cl::getRegisteredOptions()) {
+    bool keep = llvm::is_contained(option->Categories, &category) ||
+                name.starts_with("mlir-") || name.starts_with("help") ||
+                name == "version";
+    if (!keep)
+      option->setHiddenFlag(cl::Hidden);
+  }
   cl::ParseCommandLineOptions(
       argc, argv,
       "ldn-compile: compile a model (func + ldn + linalg/tosa/arith/math on "
