@@ -23,6 +23,7 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -61,7 +62,7 @@ createHostTargetMachine(ModuleOp module, unsigned optLevel) {
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return module.emitError() << "no LLVM target for this host: " << error;
+    return emitError(module.getLoc()) << "no LLVM target for this host: " << error;
 
   llvm::SubtargetFeatures features;
   for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
@@ -75,7 +76,7 @@ createHostTargetMachine(ModuleOp module, unsigned optLevel) {
       triple, llvm::sys::getHostCPUName(), features.getString(), targetOptions,
       llvm::Reloc::PIC_, std::nullopt, level));
   if (!machine)
-    return module.emitError() << "cannot create an LLVM target machine for "
+    return emitError(module.getLoc()) << "cannot create an LLVM target machine for "
                               << triple.str();
   return machine;
 }
@@ -86,12 +87,12 @@ static LogicalResult writeObject(ModuleOp module, llvm::Module &llvmModule,
   std::error_code ec;
   llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
   if (ec)
-    return module.emitError() << "cannot write " << path << ": "
+    return emitError(module.getLoc()) << "cannot write " << path << ": "
                               << ec.message();
   llvm::legacy::PassManager codegen;
   if (machine.addPassesToEmitFile(codegen, out, nullptr,
                                   llvm::CodeGenFileType::ObjectFile))
-    return module.emitError() << "LLVM cannot emit objects for this target";
+    return emitError(module.getLoc()) << "LLVM cannot emit objects for this target";
   codegen.run(llvmModule);
   return success();
 }
@@ -101,14 +102,14 @@ static LogicalResult linkSharedLibrary(ModuleOp module, StringRef object,
                                        StringRef output) {
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
   if (!cc)
-    return module.emitError()
+    return emitError(module.getLoc())
            << "linking the shared library needs a C compiler driver ('cc') "
               "on PATH; use --emit=obj to stop before linking";
   SmallVector<StringRef> argv = {*cc, "-shared", "-o", output, object, "-lm"};
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(*cc, argv, std::nullopt, {}, 0, 0, &error);
   if (rc != 0)
-    return module.emitError() << "linking " << output << " failed"
+    return emitError(module.getLoc()) << "linking " << output << " failed"
                               << (error.empty() ? "" : ": ") << error;
   return success();
 }
@@ -119,7 +120,7 @@ static LogicalResult writeText(ModuleOp module, StringRef path,
   std::unique_ptr<llvm::ToolOutputFile> file =
       openOutputFile(path, &error);
   if (!file)
-    return module.emitError() << error;
+    return emitError(module.getLoc()) << error;
   print(file->os());
   file->keep();
   return success();
@@ -129,9 +130,17 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
                                  llvm::SourceMgr &sourceMgr,
                                  const CompileOptions &options) {
   if (options.target != Target::CPU)
-    return module.emitError()
+    return emitError(module.getLoc())
            << "--target=" << (options.target == Target::CUDA ? "cuda" : "emu")
            << " is not available yet; this build compiles for --target=cpu";
+
+  // Fail before the (long) lowering if the output cannot be written.
+  StringRef directory = llvm::sys::path::parent_path(options.outputPath);
+  if (options.outputPath != "-" && !directory.empty() &&
+      !llvm::sys::fs::is_directory(directory))
+    return emitError(module.getLoc())
+           << "cannot write " << options.outputPath << ": directory "
+           << directory << " does not exist";
 
   FailureOr<std::string> manifest = buildManifest(module, sourceMgr);
   if (failed(manifest))
@@ -158,7 +167,7 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, "ldn_model");
   if (!llvmModule)
-    return module.emitError() << "translation to LLVM IR failed";
+    return emitError(module.getLoc()) << "translation to LLVM IR failed";
 
   FailureOr<std::unique_ptr<llvm::TargetMachine>> machine =
       createHostTargetMachine(module, options.optLevel);
@@ -168,7 +177,7 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
   llvmModule->setTargetTriple((*machine)->getTargetTriple());
   if (llvm::Error error = makeOptimizingTransformer(
           options.optLevel, /*sizeLevel=*/0, machine->get())(llvmModule.get()))
-    return module.emitError() << "LLVM optimization failed: "
+    return emitError(module.getLoc()) << "LLVM optimization failed: "
                               << llvm::toString(std::move(error));
 
   if (options.emit == Emit::LLVM)
@@ -181,7 +190,7 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
   SmallString<128> objectPath;
   if (std::error_code ec =
           llvm::sys::fs::createTemporaryFile("ldn-model", "o", objectPath))
-    return module.emitError() << "cannot create a temporary object file: "
+    return emitError(module.getLoc()) << "cannot create a temporary object file: "
                               << ec.message();
   llvm::FileRemover removeObject(objectPath);
   if (failed(writeObject(module, *llvmModule, **machine, objectPath)))

@@ -121,7 +121,7 @@ mlir::ldn::buildManifest(ModuleOp module, llvm::SourceMgr &sourceMgr) {
         {"results", std::move(results)}});
   }
   if (entries.empty())
-    return module.emitError()
+    return emitError(module.getLoc())
            << "the model has no public function with a body to compile";
 
   // The source travels with the artifact so that ldn-run --check can
