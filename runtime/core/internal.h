@@ -67,6 +67,10 @@ struct ldnrt_tensor {
   int64_t strides[LDNRT_MAX_RANK];
   void *data;
   int owned;
+  /* When owned: a result buffer adopted from compiled code, released with
+   * the artifact allocator (cpu/allocator.c); NULL when `data` came from
+   * malloc. The data may start past the allocation. */
+  void *allocation;
 };
 
 /* Checks a shape (rank, non-negative dims, NULL only for rank 0) and that

@@ -2,6 +2,7 @@
  * tensor.c - host tensors: creation, views, contiguous copies.
  */
 #include "internal.h"
+#include "../cpu/allocator.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -183,7 +184,9 @@ LDNRT_API ldnrt_error *ldnrt_tensor_wrap(ldnrt_dtype dtype, size_t rank,
 LDNRT_API void ldnrt_tensor_free(ldnrt_tensor *tensor) {
   if (!tensor)
     return;
-  if (tensor->owned)
+  if (tensor->owned && tensor->allocation)
+    _mlir_memref_to_llvm_free(tensor->allocation); /* adopted result */
+  else if (tensor->owned)
     free(tensor->data);
   free(tensor);
 }

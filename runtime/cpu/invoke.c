@@ -9,6 +9,7 @@
  * header's alignment, which matches the C (and LLVM) layout of that struct
  * for any rank R, including 0.
  */
+#include "allocator.h"
 #include "artifact.h"
 #include "trap.h"
 
@@ -61,9 +62,27 @@ static ldnrt_error *check_input(const ldnrt_value *arg, size_t index,
   return NULL;
 }
 
-/* Copies result `value` out of its descriptor into a new owned tensor. */
+/* Whether a descriptor addresses a row-major, densely packed buffer. */
+/* Results tracked on the stack before falling back to the heap. */
+#define LDNRT_MAX_RESULTS_ON_STACK 64
+
+static int is_row_major(size_t rank, const int64_t *sizes,
+                        const int64_t *strides) {
+  int64_t expected = 1;
+  for (size_t i = rank; i-- > 0;) {
+    if (sizes[i] != 1 && strides[i] != expected)
+      return 0;
+    expected *= sizes[i];
+  }
+  return 1;
+}
+
+/* Moves result `value` out of its descriptor into a new owned tensor: when
+ * `*adopt` is set (the caller owns the buffer, per the ABI) and the data is
+ * row-major, the tensor takes the buffer itself; otherwise the data is
+ * copied and `*adopt` is cleared, so the caller frees the buffer. */
 static ldnrt_error *take_result(const ldnrt_value *value, const descriptor *d,
-                                ldnrt_tensor **out) {
+                                int *adopt, ldnrt_tensor **out) {
   size_t rank = value->info.rank;
   const int64_t *sizes = d->sizes_and_strides;
   const int64_t *strides = d->sizes_and_strides + rank;
@@ -79,6 +98,22 @@ static ldnrt_error *take_result(const ldnrt_value *value, const descriptor *d,
                           "%" PRId64 ", the artifact returned %" PRId64,
                           value->name, i, value->shape[i], sizes[i]);
   }
+  size_t es = ldnrt_dtype_size(value->info.dtype);
+  int64_t offset_bytes;
+  if (*adopt && d->aligned && d->offset >= 0 &&
+      !__builtin_mul_overflow(d->offset, (int64_t)es, &offset_bytes) &&
+      is_row_major(rank, sizes, strides)) {
+    ldnrt_error *err =
+        ldnrt_tensor_wrap(value->info.dtype, rank, sizes, NULL,
+                          (char *)d->aligned + offset_bytes, out);
+    if (!err) {
+      (*out)->owned = 1;
+      (*out)->allocation = d->allocated;
+      return NULL;
+    }
+    ldnrt_error_free(err); /* fall back to copying */
+  }
+  *adopt = 0;
   ldnrt_error *err =
       ldnrt_tensor_create_uninit(value->info.dtype, rank, sizes, out);
   if (err)
@@ -95,8 +130,6 @@ static ldnrt_error *take_result(const ldnrt_value *value, const descriptor *d,
   /* Check the strided view's byte extent cannot overflow; the buffer's
    * bounds themselves are the compiled code's responsibility. */
   ldnrt_tensor *view = NULL;
-  size_t es = ldnrt_dtype_size(value->info.dtype);
-  int64_t offset_bytes;
   if (__builtin_mul_overflow(d->offset, (int64_t)es, &offset_bytes) ||
       (err = ldnrt_tensor_wrap(value->info.dtype, rank, sizes, strides,
                                (char *)d->aligned + offset_bytes, &view))) {
@@ -199,19 +232,44 @@ ldnrt_invoke_entry(const ldnrt_artifact *artifact, const ldnrt_entry *entry,
       /* Result descriptors may be half written: leave them alone. */
       err = ldnrt_errorf(LDNRT_ERROR_TRAP, "%s", frame.message);
     } else {
-      for (size_t i = 0; i < m && !err; ++i)
-        err = take_result(&entry->results[i], results[i], &outputs[i]);
-      /* Release result buffers the caller owns, each distinct one once. */
-      for (size_t i = 0; i < m; ++i) {
+      /* The caller owns a result buffer unless it is NULL, the constant
+       * sentinel, an input, or shared with another result (ABI). Owned
+       * buffers are adopted by the output tensors where possible, freed
+       * otherwise. */
+      int owned[LDNRT_MAX_RESULTS_ON_STACK];
+      int *own = m <= LDNRT_MAX_RESULTS_ON_STACK ? owned : calloc(m, sizeof *own);
+      if (!own)
+        err = ldnrt_errorf(LDNRT_ERROR_OUT_OF_MEMORY, "out of memory");
+      for (size_t i = 0; own && i < m; ++i) {
         void *p = results[i]->allocated;
-        int keep = p == NULL || p == DEAD_BEEF;
-        for (size_t j = 0; j < n && !keep; ++j)
-          keep = p == ((descriptor *)args[j])->allocated;
-        for (size_t j = 0; j < i && !keep; ++j)
-          keep = p == results[j]->allocated;
-        if (!keep)
-          free(p);
+        int alias = p == NULL || p == DEAD_BEEF;
+        for (size_t j = 0; j < n && !alias; ++j)
+          alias = p == ((descriptor *)args[j])->allocated;
+        for (size_t j = 0; j < m && !alias; ++j)
+          alias = j != i && p == results[j]->allocated;
+        own[i] = !alias;
       }
+      for (size_t i = 0; own && i < m && !err; ++i)
+        err = take_result(&entry->results[i], results[i], &own[i],
+                          &outputs[i]);
+      /* On an error, outputs are freed below (including adopted buffers);
+       * the rest, and every non-adopted owned buffer, is freed here once. */
+      for (size_t i = 0; own && i < m; ++i) {
+        void *p = results[i]->allocated;
+        int adopted = outputs[i] && outputs[i]->allocation == p && own[i];
+        int shared_earlier = 0;
+        for (size_t j = 0; j < i && !shared_earlier; ++j)
+          shared_earlier = p == results[j]->allocated;
+        if (adopted || shared_earlier || p == NULL || p == DEAD_BEEF)
+          continue;
+        int input = 0;
+        for (size_t j = 0; j < n && !input; ++j)
+          input = p == ((descriptor *)args[j])->allocated;
+        if (!input)
+          _mlir_memref_to_llvm_free(p);
+      }
+      if (own != owned)
+        free(own);
     }
   }
 

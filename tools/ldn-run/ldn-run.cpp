@@ -80,6 +80,11 @@ static cl::opt<double> tolerance(
 static cl::opt<unsigned> benchRuns(
     "bench", cl::desc("Time N calls; print median and min time and GB/s"),
     cl::init(0), cl::value_desc("N"), cl::cat(category));
+static cl::opt<bool> benchReference(
+    "bench-reference",
+    cl::desc("With --bench, also time one fp64 reference evaluation and "
+             "print the speedup over it"),
+    cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the results"),
                            cl::cat(category));
 
@@ -371,11 +376,11 @@ static double defaultTolerance(ldnrt_dtype dtype) {
   }
 }
 
-/// Compares results with the reference; false if any is off (printed).
-static bool checkResults(const ldnrt_artifact *artifact,
-                         const ldnrt_entry *entry,
-                         const std::vector<TensorPtr> &args,
-                         const std::vector<TensorPtr> &results) {
+/// Evaluates the entry's source (embedded in the manifest) with the fp64
+/// reference on `args`; nullopt after printing why it cannot.
+static std::optional<std::vector<ref::Array>>
+evaluateReference(const ldnrt_artifact *artifact, const ldnrt_entry *entry,
+                  const std::vector<TensorPtr> &args) {
   auto manifest = llvm::json::parse(ldnrt_artifact_manifest_json(artifact));
   const llvm::json::Object *object =
       manifest ? manifest->getAsObject() : nullptr;
@@ -384,8 +389,8 @@ static bool checkResults(const ldnrt_artifact *artifact,
   if (!source) {
     if (!manifest)
       llvm::consumeError(manifest.takeError());
-    fail("--check: the artifact carries no model source to check against");
-    return false;
+    fail("reference evaluation: the artifact carries no model source to evaluate");
+    return std::nullopt;
   }
 
   mlir::DialectRegistry registry;
@@ -399,9 +404,9 @@ static bool checkResults(const ldnrt_artifact *artifact,
                            ldnrt_entry_name(entry))
                      : nullptr;
   if (!func) {
-    fail("--check: cannot find '" + llvm::Twine(ldnrt_entry_name(entry)) +
+    fail("reference evaluation: cannot find '" + llvm::Twine(ldnrt_entry_name(entry)) +
          "' in the embedded model source");
-    return false;
+    return std::nullopt;
   }
 
   std::vector<ref::Array> refInputs;
@@ -409,15 +414,21 @@ static bool checkResults(const ldnrt_artifact *artifact,
     refInputs.push_back(toArray(arg.get()));
   auto expected = ::ldn::run::evaluateWithReference(func, refInputs);
   if (!expected.ok()) {
-    fail("--check: " + llvm::Twine(expected.error()));
-    return false;
+    fail("reference evaluation: " + llvm::Twine(expected.error()));
+    return std::nullopt;
   }
+  return std::move(*expected);
+}
 
+/// Compares results with the reference; false if any is off (printed).
+static bool checkResults(const ldnrt_entry *entry,
+                         const std::vector<ref::Array> &expected,
+                         const std::vector<TensorPtr> &results) {
   bool ok = true;
   for (size_t i = 0; i < results.size(); ++i) {
     const ldnrt_value_info *info = ldnrt_entry_result(entry, i);
     ref::Array actual = toArray(results[i].get());
-    const ref::Array &want = (*expected)[i];
+    const ref::Array &want = expected[i];
     if (actual.shape() != want.shape()) {
       fail("--check: result '" + llvm::Twine(info->name) + "' has shape " +
            actual.shapeString() + " but the reference has " +
@@ -574,8 +585,19 @@ int main(int argc, char **argv) {
     return EXIT_FAILURE;
 
   bool ok = true;
+  std::optional<std::vector<ref::Array>> expected;
+  double referenceSeconds = 0;
+  if (check || benchReference) {
+    auto start = std::chrono::steady_clock::now();
+    expected = evaluateReference(artifact.get(), entry, args);
+    referenceSeconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+    if (!expected)
+      return EXIT_FAILURE;
+  }
   if (check)
-    ok = checkResults(artifact.get(), entry, args, results);
+    ok = checkResults(entry, *expected, results);
 
   if (benchRuns > 0) {
     std::vector<double> seconds;
@@ -594,7 +616,12 @@ int main(int argc, char **argv) {
                  << " runs, median " << llvm::format("%.3f", median * 1e3)
                  << " ms, min " << llvm::format("%.3f", seconds[0] * 1e3)
                  << " ms, " << llvm::format("%.2f", bytes / median / 1e9)
-                 << " GB/s (inputs read once + results written once)\n";
+                 << " GB/s (inputs read once + results written once)";
+    if (benchReference)
+      llvm::outs() << ", reference " << llvm::format("%.3f", referenceSeconds * 1e3)
+                   << " ms (" << llvm::format("%.1f", referenceSeconds / median)
+                   << "x)";
+    llvm::outs() << "\n";
   }
   return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -303,6 +303,13 @@ ldnrt_invoke_entry(const ldnrt_artifact *artifact, const ldnrt_entry *entry,
  */
 LDNRT_API LDNRT_NORETURN void ldnrt_trap(const char *message);
 
+/*
+ * Compiled code allocates its buffers through the runtime, which keeps large
+ * freed blocks for reuse by later calls (up to LDNRT_CACHE_MB megabytes,
+ * default 1024). This returns every cached block to the system.
+ */
+LDNRT_API void ldnrt_release_cached_memory(void);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -1,0 +1,146 @@
+/*
+ * allocator.c - the allocator compiled code calls for every buffer.
+ *
+ * Artifacts are lowered with MLIR's "generic" allocation functions, which
+ * the runtime implements here (see docs/artifact-abi.md). Large blocks are
+ * kept in a small cache when freed and handed out again to a request of
+ * similar size: a model called repeatedly at the same shapes then reuses its
+ * buffers instead of taking fresh pages from the kernel on every call, which
+ * for large activations costs more than the computation itself.
+ *
+ * Every block carries a header just below the returned pointer with what
+ * free() and the cache need; the returned pointer is aligned to at least 64
+ * bytes (or the requested alignment).
+ */
+#include "allocator.h"
+#include "../core/internal.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEADER_BYTES 64
+#define BLOCK_MAGIC 0x6c646e72746d656dull /* "ldnrtmem" */
+/* Blocks at least this large are cached when freed. */
+#define CACHE_MIN_BYTES ((size_t)1 << 20)
+/* Default limit of the bytes held in the cache (LDNRT_CACHE_MB overrides). */
+#define DEFAULT_CACHE_LIMIT_BYTES ((size_t)1 << 30)
+#define MAX_CACHED_BLOCKS 64
+
+typedef struct block_header {
+  uint64_t magic;
+  size_t capacity;  /* usable bytes from the returned pointer */
+  size_t alignment; /* of the returned pointer */
+  void *base;       /* what posix_memalign returned */
+} block_header;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *cached[MAX_CACHED_BLOCKS];
+static size_t num_cached;
+static size_t cached_bytes;
+static size_t cache_limit = (size_t)-1; /* read from the environment once */
+
+static block_header *header_of(void *ptr) {
+  return (block_header *)((char *)ptr - HEADER_BYTES);
+}
+
+static size_t cache_limit_bytes(void) {
+  if (cache_limit == (size_t)-1) {
+    const char *env = getenv("LDNRT_CACHE_MB");
+    char *end = NULL;
+    unsigned long long mb = env ? strtoull(env, &end, 10) : 0;
+    cache_limit = env && end && *end == '\0' && mb < ((size_t)-1 >> 20)
+                      ? (size_t)mb << 20
+                      : DEFAULT_CACHE_LIMIT_BYTES;
+  }
+  return cache_limit;
+}
+
+/* A cached block that fits `size` bytes at `alignment` without wasting more
+ * than half of it, removed from the cache; NULL if none. */
+static void *take_cached(size_t size, size_t alignment) {
+  void *found = NULL;
+  pthread_mutex_lock(&cache_lock);
+  for (size_t i = 0; i < num_cached; ++i) {
+    block_header *h = header_of(cached[i]);
+    if (h->capacity >= size && h->capacity / 2 <= size &&
+        h->alignment % alignment == 0) {
+      found = cached[i];
+      cached_bytes -= h->capacity;
+      cached[i] = cached[--num_cached];
+      break;
+    }
+  }
+  pthread_mutex_unlock(&cache_lock);
+  return found;
+}
+
+static void *allocate(size_t size, size_t alignment) {
+  if (alignment < HEADER_BYTES)
+    alignment = HEADER_BYTES;
+  if (alignment & (alignment - 1))
+    return NULL; /* not a power of two */
+  if (size >= CACHE_MIN_BYTES) {
+    void *reused = take_cached(size, alignment);
+    if (reused)
+      return reused;
+  }
+  /* The header sits in the `alignment` bytes before the returned pointer. */
+  size_t total;
+  if (__builtin_add_overflow(size, alignment, &total))
+    return NULL;
+  void *base = NULL;
+  if (posix_memalign(&base, alignment, total ? total : alignment) != 0)
+    return NULL;
+  void *ptr = (char *)base + alignment;
+  block_header *h = header_of(ptr);
+  h->magic = BLOCK_MAGIC;
+  h->capacity = size;
+  h->alignment = alignment;
+  h->base = base;
+  return ptr;
+}
+
+LDNRT_API void *_mlir_memref_to_llvm_alloc(uint64_t size) {
+  return allocate((size_t)size, HEADER_BYTES);
+}
+
+LDNRT_API void *_mlir_memref_to_llvm_aligned_alloc(uint64_t alignment,
+                                                    uint64_t size) {
+  return allocate((size_t)size, (size_t)alignment);
+}
+
+LDNRT_API void _mlir_memref_to_llvm_free(void *ptr) {
+  if (!ptr)
+    return;
+  block_header *h = header_of(ptr);
+  if (h->magic != BLOCK_MAGIC)
+    return; /* not ours: never free what we did not allocate */
+  if (h->capacity >= CACHE_MIN_BYTES) {
+    pthread_mutex_lock(&cache_lock);
+    int keep = num_cached < MAX_CACHED_BLOCKS &&
+               cached_bytes + h->capacity <= cache_limit_bytes();
+    if (keep) {
+      cached[num_cached++] = ptr;
+      cached_bytes += h->capacity;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    if (keep)
+      return;
+  }
+  h->magic = 0;
+  free(h->base);
+}
+
+LDNRT_API void ldnrt_release_cached_memory(void) {
+  pthread_mutex_lock(&cache_lock);
+  for (size_t i = 0; i < num_cached; ++i) {
+    block_header *h = header_of(cached[i]);
+    h->magic = 0;
+    free(h->base);
+  }
+  num_cached = 0;
+  cached_bytes = 0;
+  pthread_mutex_unlock(&cache_lock);
+}
