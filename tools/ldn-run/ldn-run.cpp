@@ -61,6 +61,12 @@ static cl::list<std::string> randomInputs(
     cl::desc("Bind an argument to uniform random data: NAME=SHAPE[:LO:HI], "
              "SHAPE like 3x65x8 (default range -1:1)"),
     cl::value_desc("name=shape[:lo:hi]"), cl::cat(category));
+static cl::opt<std::string> randomRest(
+    "random-rest",
+    cl::desc("Bind every argument not bound otherwise to uniform random data "
+             "in [-1, 1]; the i-th dynamic dimension of each takes the i-th "
+             "size of this list (e.g. 2,64 for [B, T, ...] arguments)"),
+    cl::value_desc("size,size,..."), cl::cat(category));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed for --random"),
                               cl::init(1), cl::cat(category));
 static cl::list<std::string>
@@ -313,6 +319,22 @@ static bool bindInputs(const ldnrt_entry *entry,
   }
 
   std::mt19937_64 rng(seed);
+  auto randomTensor = [&](ldnrt_dtype dtype, const std::vector<int64_t> &shape,
+                          double lo, double hi,
+                          llvm::StringRef from) -> TensorPtr {
+    ldnrt_tensor *tensor = nullptr;
+    if (failed(ldnrt_tensor_create(dtype, shape.size(), shape.data(), &tensor),
+               from))
+      return nullptr;
+    bool integral = dtype == LDNRT_DTYPE_I32 || dtype == LDNRT_DTYPE_I64 ||
+                    dtype == LDNRT_DTYPE_I8 || dtype == LDNRT_DTYPE_INDEX;
+    std::uniform_real_distribution<double> uniform(lo, hi);
+    for (int64_t i = 0, e = ldnrt_tensor_num_elements(tensor); i < e; ++i) {
+      double value = uniform(rng);
+      setElement(tensor, i, integral ? std::floor(value) : value);
+    }
+    return TensorPtr(tensor);
+  };
   for (const std::string &spec : randomInputs) {
     auto [name, rest] = llvm::StringRef(spec).split('=');
     llvm::SmallVector<llvm::StringRef> fields;
@@ -330,20 +352,44 @@ static bool bindInputs(const ldnrt_entry *entry,
     ldnrt_dtype dtype =
         it == argIndex.end() ? LDNRT_DTYPE_F32
                              : ldnrt_entry_arg(entry, it->second)->dtype;
-    ldnrt_tensor *tensor = nullptr;
-    if (failed(ldnrt_tensor_create(dtype, shape->size(), shape->data(),
-                                   &tensor),
-               "--random " + spec))
+    TensorPtr tensor = randomTensor(dtype, *shape, lo, hi, "--random " + spec);
+    if (!tensor || !bind(name, std::move(tensor), "--random " + spec))
       return false;
-    bool integral = dtype == LDNRT_DTYPE_I32 || dtype == LDNRT_DTYPE_I64 ||
-                    dtype == LDNRT_DTYPE_I8 || dtype == LDNRT_DTYPE_INDEX;
-    std::uniform_real_distribution<double> uniform(lo, hi);
-    for (int64_t i = 0, e = ldnrt_tensor_num_elements(tensor); i < e; ++i) {
-      double value = uniform(rng);
-      setElement(tensor, i, integral ? std::floor(value) : value);
+  }
+
+  if (!randomRest.empty()) {
+    std::vector<int64_t> sizes;
+    llvm::SmallVector<llvm::StringRef> parts;
+    llvm::StringRef(randomRest).split(parts, ',');
+    for (llvm::StringRef part : parts) {
+      int64_t size;
+      if (part.trim().getAsInteger(10, size) || size < 0) {
+        fail("--random-rest " + randomRest +
+             ": expected comma-separated sizes, e.g. 2,64");
+        return false;
+      }
+      sizes.push_back(size);
     }
-    if (!bind(name, TensorPtr(tensor), "--random " + spec))
-      return false;
+    for (size_t i = 0; i < numArgs; ++i) {
+      if (bound[i])
+        continue;
+      const ldnrt_value_info *info = ldnrt_entry_arg(entry, i);
+      std::vector<int64_t> shape(info->shape, info->shape + info->rank);
+      size_t next = 0;
+      for (int64_t &size : shape) {
+        if (size >= 0)
+          continue;
+        if (next == sizes.size()) {
+          fail("--random-rest " + randomRest + ": argument '" + info->name +
+               "' (" + describe(info) + ") has more dynamic dimensions");
+          return false;
+        }
+        size = sizes[next++];
+      }
+      bound[i] = randomTensor(info->dtype, shape, -1.0, 1.0, "--random-rest");
+      if (!bound[i])
+        return false;
+    }
   }
 
   for (size_t i = 0; i < numArgs; ++i) {
