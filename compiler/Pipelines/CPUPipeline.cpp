@@ -59,8 +59,10 @@ void mlir::ldn::buildCPUPipeline(OpPassManager &pm,
   ldnOptions.fftThreshold = options.fftThreshold;
   pm.addPass(createLDNToLinalg(ldnOptions));
 
-  // 3. Fusion of elementwise chains.
+  // 3. Fusion of elementwise chains; transcendental functions that LLVM
+  // can vectorize.
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createLDNApproximateMath());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

@@ -75,4 +75,20 @@ def LDNExpandMemRefCopies : Pass<"ldn-expand-memref-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LDNApproximateMath : Pass<"ldn-approximate-math"> {
+  let summary = "Replace f32 exp/log/tanh/erf with polynomials that vectorize";
+  let description = [{
+    Calls into libm keep LLVM from vectorizing the loops around them, and the
+    scans and normalizations of these models apply `exp`, `log1p` or `tanh`
+    to every element. This pass rewrites the f32 `math.exp`, `math.expm1`,
+    `math.log`, `math.log1p`, `math.log2`, `math.tanh` and `math.erf` into
+    MLIR's polynomial approximations (a few ulp, with the special values
+    0, inf and NaN handled) made of plain arithmetic. Trigonometric functions
+    are left to libm: `ldn.lrpe`'s angles can be large.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // LDN_COMPILER_TARGET_PASSES_TD
