@@ -224,13 +224,33 @@ LogicalResult Evaluator::evaluate(Operation *op) {
     slots[dim.getResult()].integer = source.dim(*index);
     return success();
   }
+  if (auto extract = dyn_cast<tensor::ExtractOp>(op)) {
+    const ref::Array &source = tensor(extract.getTensor());
+    std::vector<int64_t> index;
+    for (Value i : extract.getIndices()) {
+      std::optional<int64_t> position = slots[i].integer;
+      if (!position)
+        return fail(op, "an index is not a known integer");
+      index.push_back(*position);
+    }
+    if (static_cast<int64_t>(index.size()) != source.rank())
+      return fail(op, "wrong number of indices");
+    for (auto [i, position] : llvm::enumerate(index))
+      if (position < 0 || position >= source.dim(i))
+        return fail(op, "index out of bounds");
+    double value = source.at(index);
+    if (!extract.getType().isIntOrIndex())
+      return fail(op, "only integer elements are supported");
+    slots[extract.getResult()].integer = static_cast<int64_t>(value);
+    return success();
+  }
   if (auto cast = dyn_cast<tensor::CastOp>(op)) {
     slots[cast.getResult()].tensor = tensor(cast.getSource());
     return success();
   }
   return fail(op, "--check evaluates ldn ops and constants/tensor.dim/"
-                  "tensor.cast only; check whole models against an "
-                  "independent reference instead");
+                  "tensor.extract/tensor.cast only; check whole models "
+                  "against an independent reference instead");
 }
 
 ref::Result<std::vector<ref::Array>>

@@ -9,8 +9,10 @@
 // large as x). Then an scf.for over t carries only the f32 state h and the
 // output y; each step is
 //   1. one parallel generic updating h in place,
-//   2. one generic reducing over n into a [B, D] accumulator,
-//   3. (with D, z or a narrow output type) one elementwise epilogue,
+//   2. one generic reducing over n into a [B, D] f32 accumulator (y's own
+//      slot when y is f32),
+//   3. (with D, z or a narrow output type) one elementwise epilogue writing
+//      y's slot,
 //   4. an insert_slice of y_t into y.
 // The [B, T, D, N] states are never materialized.
 //
@@ -35,57 +37,12 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/InferTypeOpInterface.h"
 
 using namespace mlir;
 using namespace mlir::ldn;
 using namespace mlir::ldn::lowering;
 
 namespace {
-/// Runtime checks of every size pair the verifier could not compare.
-void assertOperandSizes(OpBuilder &b, Location loc, SelectiveScanOp op) {
-  struct SizePair {
-    Value operand;
-    int64_t dim;
-    Value reference;
-    int64_t referenceDim;
-    const char *message;
-  };
-  Value x = op.getX(), A = op.getA();
-  SmallVector<SizePair> pairs = {
-      {op.getDelta(), 0, x, 0, "'delta' must match the batch B of 'x'"},
-      {op.getDelta(), 1, x, 1, "'delta' must match the length T of 'x'"},
-      {op.getDelta(), 2, x, 2, "'delta' must match the channels D of 'x'"},
-      {A, 0, x, 2, "'A' must match the channels D of 'x'"},
-      {op.getB(), 0, x, 0, "'B' must match the batch B of 'x'"},
-      {op.getB(), 1, x, 1, "'B' must match the length T of 'x'"},
-      {op.getB(), 2, A, 1, "'B' must match the state size N of 'A'"},
-      {op.getC(), 0, x, 0, "'C' must match the batch B of 'x'"},
-      {op.getC(), 1, x, 1, "'C' must match the length T of 'x'"},
-      {op.getC(), 2, A, 1, "'C' must match the state size N of 'A'"}};
-  if (Value skip = op.getD())
-    pairs.push_back({skip, 0, x, 2, "'D' must match the channels D of 'x'"});
-  if (Value gate = op.getZ()) {
-    pairs.push_back({gate, 0, x, 0, "'z' must match the batch B of 'x'"});
-    pairs.push_back({gate, 1, x, 1, "'z' must match the length T of 'x'"});
-    pairs.push_back({gate, 2, x, 2, "'z' must match the channels D of 'x'"});
-  }
-  if (Value dbias = op.getDbias())
-    pairs.push_back(
-        {dbias, 0, x, 2, "'dbias' must match the channels D of 'x'"});
-  if (Value init = op.getInit()) {
-    pairs.push_back({init, 0, x, 0, "'init' must match the batch B of 'x'"});
-    pairs.push_back(
-        {init, 1, x, 2, "'init' must match the channels D of 'x'"});
-    pairs.push_back(
-        {init, 2, A, 1, "'init' must match the state size N of 'A'"});
-  }
-  for (const SizePair &pair : pairs)
-    assertSameDim(b, loc, pair.operand, pair.dim, pair.reference,
-                  pair.referenceDim,
-                  Twine("ldn.selective_scan: ") + pair.message);
-}
-
 /// Δ = softplus?(delta + dbias) for all (b, t, d), in f32.
 Value computeStepSizes(OpBuilder &b, Location loc, SelectiveScanOp op) {
   Type f32 = b.getF32Type();
@@ -125,8 +82,7 @@ Value transposeLastTwo(OpBuilder &b, Location loc, Value source,
   for (int64_t i = 0; i < rank; ++i)
     permutation.push_back(i);
   std::swap(permutation[rank - 1], permutation[rank - 2]);
-  AffineMap swapped =
-      AffineMap::getPermutationMap(permutation, b.getContext());
+  AffineMap swapped = AffineMap::getPermutationMap(permutation, b.getContext());
   Value init = createEmpty(b, loc, sizes, f32);
   return linalg::GenericOp::create(
              b, loc, init.getType(), ValueRange{source}, ValueRange{init},
@@ -156,8 +112,8 @@ Value updateState(OpBuilder &b, Location loc, Value state, Value aT,
   AffineMap decay = AffineMap::get(3, 0, {ni, di}, ctx);
   AffineMap id = b.getMultiDimIdentityMap(3);
   return linalg::GenericOp::create(
-             b, loc, state.getType(),
-             ValueRange{in.stepSize, aT, in.b, in.x}, ValueRange{state},
+             b, loc, state.getType(), ValueRange{in.stepSize, aT, in.b, in.x},
+             ValueRange{state},
              ArrayRef<AffineMap>{perChannel, decay, perState, perChannel, id},
              parallelIterators(3),
              [&](OpBuilder &nb, Location nloc, ValueRange args) {
@@ -167,7 +123,8 @@ Value updateState(OpBuilder &b, Location loc, Value state, Value aT,
                Value decayed = arith::MulFOp::create(
                    nb, nloc,
                    math::ExpOp::create(
-                       nb, nloc, arith::MulFOp::create(nb, nloc, step, args[1])),
+                       nb, nloc,
+                       arith::MulFOp::create(nb, nloc, step, args[1])),
                    args[4]);
                Value input = arith::MulFOp::create(
                    nb, nloc, arith::MulFOp::create(nb, nloc, step, xd), bn);
@@ -178,15 +135,16 @@ Value updateState(OpBuilder &b, Location loc, Value state, Value aT,
       .getResult(0);
 }
 
-/// Σ_n h[b, n, d] C_t[b, n] into a zero [B, D] f32 accumulator; the reduction
-/// dimension n is the middle loop so the innermost loop runs along d.
-Value readOut(OpBuilder &b, Location loc, Value state, Value c,
-              ArrayRef<OpFoldResult> outSizes) {
+/// Σ_n h[b, n, d] C_t[b, n] into `dest` ([B, D] f32, overwritten); the
+/// reduction dimension n is the middle loop so the innermost loop runs
+/// along d.
+Value readOut(OpBuilder &b, Location loc, Value state, Value c, Value dest) {
   Type f32 = b.getF32Type();
   MLIRContext *ctx = b.getContext();
   AffineExpr bi = b.getAffineDimExpr(0), ni = b.getAffineDimExpr(1),
              di = b.getAffineDimExpr(2);
-  Value acc = createFilled(b, loc, outSizes, f32, 0.0);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value acc = linalg::FillOp::create(b, loc, zero, dest).getResult(0);
   return linalg::GenericOp::create(
              b, loc, acc.getType(), ValueRange{state, c}, ValueRange{acc},
              ArrayRef<AffineMap>{b.getMultiDimIdentityMap(3),
@@ -204,29 +162,30 @@ Value readOut(OpBuilder &b, Location loc, Value state, Value c,
       .getResult(0);
 }
 
-/// (y + D x) * silu(z) in the output element type; only the parts present.
-/// Returns `sum` unchanged when there is nothing to do.
+/// (y + D x) * silu(z), only the parts present, written into `dest` in its
+/// element type. Returns `sum` itself when there is nothing to do and the
+/// types agree.
 Value applySkipAndGate(OpBuilder &b, Location loc, Value sum, Value skip,
-                       const StepInputs &in, Type outType) {
+                       const StepInputs &in, Value dest) {
   Type f32 = b.getF32Type();
+  Type outType = cast<RankedTensorType>(dest.getType()).getElementType();
   if (!skip && !in.gate)
-    return convertElementType(b, loc, sum, outType);
+    return outType == f32 ? sum : convertInto(b, loc, sum, dest);
   AffineMap id = b.getMultiDimIdentityMap(2);
   SmallVector<Value> inputs = {sum};
   SmallVector<AffineMap> maps = {id};
   if (skip) {
     inputs.append({skip, in.x});
-    maps.append({AffineMap::get(2, 0, b.getAffineDimExpr(1), b.getContext()),
-                 id});
+    maps.append(
+        {AffineMap::get(2, 0, b.getAffineDimExpr(1), b.getContext()), id});
   }
   if (in.gate) {
     inputs.push_back(in.gate);
     maps.push_back(id);
   }
   maps.push_back(id);
-  Value init = createEmpty(b, loc, getSizes(b, loc, sum), outType);
   return linalg::GenericOp::create(
-             b, loc, init.getType(), inputs, ValueRange{init}, maps,
+             b, loc, dest.getType(), inputs, ValueRange{dest}, maps,
              parallelIterators(2),
              [&](OpBuilder &nb, Location nloc, ValueRange args) {
                Value y = args[0];
@@ -255,24 +214,21 @@ struct LowerSelectiveScan : OpRewritePattern<SelectiveScanOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Type f32 = rewriter.getF32Type();
-    assertOperandSizes(rewriter, loc, op);
-
-    ReifiedRankedShapedTypeDims resultSizes;
-    if (failed(reifyResultShapes(rewriter, op, resultSizes)))
-      return rewriter.notifyMatchFailure(op, "cannot reify the result sizes");
-    ArrayRef<OpFoldResult> ySizes = resultSizes[0];   // [B, T, D]
-    ArrayRef<OpFoldResult> hSizes = resultSizes[1];   // [B, D, N]
+    SmallVector<OpFoldResult> ySizes =
+        reifyResultSizes(rewriter, op.getY()); // [B, T, D]
+    SmallVector<OpFoldResult> hSizes =
+        reifyResultSizes(rewriter, op.getFinalState()); // [B, D, N]
     SmallVector<OpFoldResult> carriedSizes = {hSizes[0], hSizes[2],
-                                              hSizes[1]}; // [B, N, D]
+                                              hSizes[1]};         // [B, N, D]
     SmallVector<OpFoldResult> stepSizes = {ySizes[0], ySizes[2]}; // [B, D]
 
     Value stepSize = computeStepSizes(rewriter, loc, op);
-    Value aT = transposeLastTwo(rewriter, loc, op.getA(),
-                                {hSizes[2], hSizes[1]});
-    Value state = op.getInit()
-                      ? transposeLastTwo(rewriter, loc, op.getInit(),
-                                         carriedSizes)
-                      : createFilled(rewriter, loc, carriedSizes, f32, 0.0);
+    Value aT =
+        transposeLastTwo(rewriter, loc, op.getA(), {hSizes[2], hSizes[1]});
+    Value state =
+        op.getInit()
+            ? transposeLastTwo(rewriter, loc, op.getInit(), carriedSizes)
+            : createFilled(rewriter, loc, carriedSizes, f32, 0.0);
     Type outType = op.getY().getType().getElementType();
     Value y = createEmpty(rewriter, loc, ySizes, outType);
 
@@ -288,8 +244,12 @@ struct LowerSelectiveScan : OpRewritePattern<SelectiveScanOp> {
           StepInputs in{at(op.getX()), at(stepSize), at(op.getB()),
                         at(op.getC()), at(op.getZ())};
           Value next = updateState(lb, lloc, carried[0], aT, in);
-          Value sum = readOut(lb, lloc, next, in.c, stepSizes);
-          Value yt = applySkipAndGate(lb, lloc, sum, op.getD(), in, outType);
+          // An f32 y_t is accumulated straight in its slot of y.
+          Value slot = extractSliceAt(lb, lloc, carried[1], 1, t);
+          Value accumulator =
+              outType == f32 ? slot : createEmpty(lb, lloc, stepSizes, f32);
+          Value sum = readOut(lb, lloc, next, in.c, accumulator);
+          Value yt = applySkipAndGate(lb, lloc, sum, op.getD(), in, slot);
           Value updated = insertSliceAt(lb, lloc, yt, carried[1], 1, t);
           scf::YieldOp::create(lb, lloc, ValueRange{next, updated});
         });
@@ -297,9 +257,9 @@ struct LowerSelectiveScan : OpRewritePattern<SelectiveScanOp> {
     Value finalState =
         transposeLastTwo(rewriter, loc, loop.getResult(0), hSizes);
     rewriter.replaceOp(
-        op, {castToType(rewriter, loc, loop.getResult(1), op.getY().getType()),
-             castToType(rewriter, loc, finalState,
-                        op.getFinalState().getType())});
+        op,
+        {castToType(rewriter, loc, loop.getResult(1), op.getY().getType()),
+         castToType(rewriter, loc, finalState, op.getFinalState().getType())});
     return success();
   }
 };

@@ -4,7 +4,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -135,18 +134,6 @@ Value castToType(OpBuilder &b, Location loc, Value tensor, Type type) {
   if (tensor.getType() == type)
     return tensor;
   return tensor::CastOp::create(b, loc, type, tensor);
-}
-
-void assertSameDim(OpBuilder &b, Location loc, Value lhs, int64_t lhsDim,
-                   Value rhs, int64_t rhsDim, const Twine &message) {
-  auto lhsType = cast<RankedTensorType>(lhs.getType());
-  auto rhsType = cast<RankedTensorType>(rhs.getType());
-  if (!lhsType.isDynamicDim(lhsDim) && !rhsType.isDynamicDim(rhsDim))
-    return;
-  Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                      getDim(b, loc, lhs, lhsDim),
-                                      getDim(b, loc, rhs, rhsDim));
-  cf::AssertOp::create(b, loc, equal, message.str());
 }
 
 /// Offsets/sizes/strides of the window [offset, offset + length) of

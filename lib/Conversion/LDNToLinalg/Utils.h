@@ -57,12 +57,6 @@ SmallVector<utils::IteratorType> parallelIterators(int64_t rank);
 /// whose declared type is more static than the computed one.
 Value castToType(OpBuilder &b, Location loc, Value tensor, Type type);
 
-/// Emits `cf.assert` that dimension `lhsDim` of `lhs` equals dimension
-/// `rhsDim` of `rhs` when either is dynamic (the verifier checked the static
-/// case). `message` is the runtime error, e.g. "ldn.op: 'a' and 'b' differ".
-void assertSameDim(OpBuilder &b, Location loc, Value lhs, int64_t lhsDim,
-                   Value rhs, int64_t rhsDim, const Twine &message);
-
 /// An operand of `updateWindow`: `tensor` read over the window that starts at
 /// `offset` along the windowed dimension (all of every other dimension).
 struct WindowOperand {

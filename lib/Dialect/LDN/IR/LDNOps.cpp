@@ -823,6 +823,11 @@ void mlir::ldn::getRuntimeDimConstraints(
         return checkLongConv(LongConvOp::Adaptor(o), checker(o));
       })
       .Default([](Operation *) { return success(); });
+  // Checks against the op's own results (ssm_kernel's declared N) are the
+  // lowering's business: they cannot be asserted before the op.
+  llvm::erase_if(constraints, [&](const DimConstraint &c) {
+    return c.lhs.getDefiningOp() == op || c.rhs.getDefiningOp() == op;
+  });
 }
 
 //===----------------------------------------------------------------------===//
