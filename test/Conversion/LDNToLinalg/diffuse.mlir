@@ -1,6 +1,38 @@
 // RUN: ldn-opt %s --ldn-to-linalg -split-input-file | FileCheck %s
 
-// Per-channel alpha, dt attribute, non-causal, dynamic B and T: an scf.for
+// A static band and one step: a single stencil generic over (b, t, d) that
+// reads the neighbours t - r and t + r (clamped to t where the edge leaves
+// the sequence) and writes y once; no windows, no loop.
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[CHANNEL:.*]] = affine_map<(d0, d1, d2) -> (d2)>
+// CHECK-LABEL: func.func @stencil
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x?x16xf32>, %[[W:[a-z0-9]+]]: tensor<2xf32>, %[[ALPHA:[a-z0-9]+]]: tensor<16xf32>
+// CHECK-NOT: scf.for
+// CHECK-NOT: tensor.extract_slice
+// CHECK-DAG: %[[W0:[a-z0-9_]+]] = tensor.extract %[[W]][%{{.*}}] : tensor<2xf32>
+// CHECK-DAG: %[[W1:[a-z0-9_]+]] = tensor.extract %[[W]][%{{.*}}] : tensor<2xf32>
+// CHECK: %[[Y:[a-z0-9_]+]] = linalg.generic {indexing_maps = [#[[ID]], #[[CHANNEL]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[X]], %[[ALPHA]] : tensor<?x?x16xf32>, tensor<16xf32>)
+// CHECK: %[[B:[a-z0-9_]+]] = linalg.index 0
+// CHECK: %[[T:[a-z0-9_]+]] = linalg.index 1
+// CHECK: %[[D:[a-z0-9_]+]] = linalg.index 2
+// CHECK: %[[LEFT:[a-z0-9_]+]] = arith.select %{{.*}}, %{{.*}}, %[[T]] : index
+// CHECK: tensor.extract %[[X]][%[[B]], %[[LEFT]], %[[D]]]
+// CHECK: arith.mulf %[[W0]]
+// CHECK: %[[RIGHT:[a-z0-9_]+]] = arith.select %{{.*}}, %{{.*}}, %[[T]] : index
+// CHECK: tensor.extract %[[X]][%[[B]], %[[RIGHT]], %[[D]]]
+// CHECK-COUNT-2: tensor.extract %[[X]]
+// CHECK: linalg.yield
+// CHECK: return %[[Y]]
+func.func @stencil(%x: tensor<?x?x16xf32>, %w: tensor<2xf32>, %alpha: tensor<16xf32>)
+    -> tensor<?x?x16xf32> {
+  %y = ldn.diffuse %x, %w, %alpha {dt = 0.1 : f32}
+       : tensor<?x?x16xf32>, tensor<2xf32>, tensor<16xf32> -> tensor<?x?x16xf32>
+  return %y : tensor<?x?x16xf32>
+}
+
+// -----
+
+// Many steps (more than are unrolled): an scf.for
 // over the steps carries x and the accumulator; per step the accumulator is
 // zeroed, an scf.for over r = 1 .. min(R, T-1) adds both edges of offset r as
 // two shifted-window generics (all parallel, D innermost), and one generic
@@ -11,7 +43,7 @@
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x?x16xf32>, %[[W:[a-z0-9]+]]: tensor<3xf32>, %[[ALPHA:[a-z0-9]+]]: tensor<16xf32>
 // CHECK-NOT: cf.assert
 // CHECK: %[[DT:[a-z0-9_]+]] = arith.constant 1.000000e-01 : f32
-// CHECK: %[[STEPS:[a-z0-9_]+]] = arith.constant 2 : index
+// CHECK: %[[STEPS:[a-z0-9_]+]] = arith.constant 9 : index
 // CHECK: %[[LOOP:[a-z0-9_]+]]:2 = scf.for %{{.*}} = %{{.*}} to %[[STEPS]] step %{{.*}} iter_args(%[[XS:[a-z0-9_]+]] = %[[X]], %[[ACC:[a-z0-9_]+]] = %{{.*}}) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>)
 // CHECK: %[[ZERO:[a-z0-9_]+]] = linalg.fill ins(%{{.*}} : f32) outs(%[[ACC]] : tensor<?x?x16xf32>)
 // CHECK: %[[T:[a-z0-9_]+]] = tensor.dim %[[XS]], %{{.*}}
@@ -35,7 +67,7 @@
 // CHECK: return %[[LOOP]]#0
 func.func @per_channel(%x: tensor<?x?x16xf32>, %w: tensor<3xf32>, %alpha: tensor<16xf32>)
     -> tensor<?x?x16xf32> {
-  %y = ldn.diffuse %x, %w, %alpha {steps = 2, dt = 0.1 : f32}
+  %y = ldn.diffuse %x, %w, %alpha {steps = 9, dt = 0.1 : f32}
        : tensor<?x?x16xf32>, tensor<3xf32>, tensor<16xf32> -> tensor<?x?x16xf32>
   return %y : tensor<?x?x16xf32>
 }
@@ -67,17 +99,16 @@ func.func @causal_dt_operand(%x: tensor<2x?x8xf32>, %w: tensor<?xf32>, %alpha: t
 
 // -----
 
-// f16 activations with a bf16 alpha, static shapes: x is widened once before
-// the steps, the state is f32, alpha is widened in the update, the result is
-// narrowed once. The windows are dynamic along T only.
+// f16 activations with a bf16 alpha, static shapes: x is widened once, the
+// stencil computes in f32 (alpha widened in the body), the result is
+// narrowed once.
 // CHECK-LABEL: func.func @half
 // CHECK: %[[WIDE:[a-z0-9_]+]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<2x7x4xf16>) outs(%{{.*}} : tensor<2x7x4xf32>)
 // CHECK: arith.extf %{{.*}} : f16 to f32
-// CHECK: %[[LOOP:[a-z0-9_]+]]:2 = scf.for {{.*}} iter_args(%{{.*}} = %[[WIDE]], %{{.*}} = %{{.*}}) -> (tensor<2x7x4xf32>, tensor<2x7x4xf32>)
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x?x4xf32>)
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x7x4xf32>, tensor<4xbf16>)
+// CHECK: %[[STEP:[a-z0-9_]+]] = linalg.generic {{.*}} ins(%[[WIDE]], %{{.*}} : tensor<2x7x4xf32>, tensor<4xbf16>)
+// CHECK: tensor.extract %[[WIDE]]
 // CHECK: arith.extf %{{.*}} : bf16 to f32
-// CHECK: linalg.generic {{.*}} ins(%[[LOOP]]#0 : tensor<2x7x4xf32>) outs(%{{.*}} : tensor<2x7x4xf16>)
+// CHECK: linalg.generic {{.*}} ins(%[[STEP]] : tensor<2x7x4xf32>) outs(%{{.*}} : tensor<2x7x4xf16>)
 // CHECK: arith.truncf %{{.*}} : f32 to f16
 func.func @half(%x: tensor<2x7x4xf16>, %w: tensor<3xf32>, %alpha: tensor<4xbf16>) -> tensor<2x7x4xf16> {
   %y = ldn.diffuse %x, %w, %alpha : tensor<2x7x4xf16>, tensor<3xf32>, tensor<4xbf16> -> tensor<2x7x4xf16>
@@ -88,8 +119,8 @@ func.func @half(%x: tensor<2x7x4xf16>, %w: tensor<3xf32>, %alpha: tensor<4xbf16>
 
 // A declared result more static than x: the result is cast to it.
 // CHECK-LABEL: func.func @static_result
-// CHECK: %[[LOOP:[a-z0-9_]+]]:2 = scf.for
-// CHECK: %[[CAST:[a-z0-9_]+]] = tensor.cast %[[LOOP]]#0 : tensor<?x?x16xf32> to tensor<2x?x16xf32>
+// CHECK: %[[STEP:[a-z0-9_]+]] = linalg.generic
+// CHECK: %[[CAST:[a-z0-9_]+]] = tensor.cast %[[STEP]] : tensor<?x?x16xf32> to tensor<2x?x16xf32>
 // CHECK: return %[[CAST]]
 func.func @static_result(%x: tensor<?x?x16xf32>, %w: tensor<3xf32>, %alpha: tensor<16xf32>)
     -> tensor<2x?x16xf32> {
