@@ -43,12 +43,13 @@ func.func @attention_diffuse(%q: tensor<?x?x8x64xf32>, %k: tensor<?x?x8x64xf32>,
   return %z : tensor<?x?x8x64xf32>
 }
 
-func.func @long_conv_fft(%v: tensor<?x?x64xf32>, %kernel: tensor<64x8192xf32>) -> tensor<?x?x64xf32> {
-  %y = ldn.long_conv %v, %kernel {strategy = #ldn.conv_strategy<fft>} : tensor<?x?x64xf32>, tensor<64x8192xf32> -> tensor<?x?x64xf32>
+// The kernel is as long as the sequence, as LDNN's are.
+func.func @long_conv_fft(%v: tensor<?x?x64xf32>, %kernel: tensor<64x?xf32>) -> tensor<?x?x64xf32> {
+  %y = ldn.long_conv %v, %kernel {strategy = #ldn.conv_strategy<fft>} : tensor<?x?x64xf32>, tensor<64x?xf32> -> tensor<?x?x64xf32>
   return %y : tensor<?x?x64xf32>
 }
 
-func.func @long_conv_direct(%v: tensor<?x?x64xf32>, %kernel: tensor<64x8192xf32>) -> tensor<?x?x64xf32> {
-  %y = ldn.long_conv %v, %kernel {strategy = #ldn.conv_strategy<direct>} : tensor<?x?x64xf32>, tensor<64x8192xf32> -> tensor<?x?x64xf32>
+func.func @long_conv_direct(%v: tensor<?x?x64xf32>, %kernel: tensor<64x?xf32>) -> tensor<?x?x64xf32> {
+  %y = ldn.long_conv %v, %kernel {strategy = #ldn.conv_strategy<direct>} : tensor<?x?x64xf32>, tensor<64x?xf32> -> tensor<?x?x64xf32>
   return %y : tensor<?x?x64xf32>
 }

@@ -19,8 +19,8 @@ copy=$("$BIN/ldn-copy-bandwidth" 256 "$REPEATS")
 copy_gbs=$(sed -n 's/^copy bandwidth: \([0-9.]*\) GB\/s median.*/\1/p' <<<"$copy")
 "$BIN/ldn-compile" bench/ops.mlir -o "$WORK/ops.so"
 
-# name | ldn-run arguments | bytes the op must move at least (inputs read once,
-# outputs written once) are what ldn-run reports as GB/s.
+# entry[:variant] -> ldn-run arguments. GB/s counts the bytes the op must move
+# at least: inputs read once, outputs written once.
 declare -A ARGS=(
   [scan]="--random a=8x4096x512:0.5:1 --random b=8x4096x512"
   [diffuse]="--random x=8x4096x512 --random w=4:0:1 --random alpha=512:0:1"
@@ -30,8 +30,15 @@ declare -A ARGS=(
   [attention_diffuse]="--random q=8x4096x8x64 --random k=8x4096x8x64 --random v=8x4096x8x64"
   [long_conv_fft]="--random v=8x8192x64 --random kernel=64x8192:-0.01:0.01"
   [long_conv_direct]="--random v=8x8192x64 --random kernel=64x8192:-0.01:0.01"
+  # Where FFT overtakes the direct sum: kernels as long as the sequence.
+  [long_conv_fft:512]="--random v=8x512x64 --random kernel=64x512:-0.01:0.01"
+  [long_conv_direct:512]="--random v=8x512x64 --random kernel=64x512:-0.01:0.01"
+  [long_conv_fft:1024]="--random v=8x1024x64 --random kernel=64x1024:-0.01:0.01"
+  [long_conv_direct:1024]="--random v=8x1024x64 --random kernel=64x1024:-0.01:0.01"
+  [long_conv_fft:2048]="--random v=8x2048x64 --random kernel=64x2048:-0.01:0.01"
+  [long_conv_direct:2048]="--random v=8x2048x64 --random kernel=64x2048:-0.01:0.01"
 )
-ORDER=${LDN_BENCH_OPS:-"scan diffuse additive_decay selective_scan linear_attention attention_diffuse long_conv_fft long_conv_direct"}
+ORDER=${LDN_BENCH_OPS:-"scan diffuse additive_decay selective_scan linear_attention attention_diffuse long_conv_fft long_conv_direct long_conv_fft:512 long_conv_direct:512 long_conv_fft:1024 long_conv_direct:1024 long_conv_fft:2048 long_conv_direct:2048"}
 
 echo "$copy"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), threads used: 1"
@@ -39,7 +46,7 @@ echo
 echo "| op | shape | median ms | GB/s | of copy BW | vs reference |"
 echo "|---|---|---:|---:|---:|---:|"
 for op in $ORDER; do
-  out=$("$BIN/ldn-run" "$WORK/ops.so" --entry "$op" ${ARGS[$op]} --quiet \
+  out=$("$BIN/ldn-run" "$WORK/ops.so" --entry "${op%%:*}" ${ARGS[$op]} --quiet \
           --bench "$REPEATS" --bench-reference 2>&1) || {
     echo "| $op | ${ARGS[$op]} | failed: $(tail -1 <<<"$out") | | | |"; continue; }
   line=$(grep '^bench ' <<<"$out")
