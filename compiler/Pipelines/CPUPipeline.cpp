@@ -61,8 +61,9 @@ void mlir::ldn::buildCPUPipeline(OpPassManager &pm,
 
   // 3. Fusion of elementwise chains; transcendental functions that LLVM
   // can vectorize.
-  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createLDNFuseLinalgElementwise());
   pm.addPass(createLDNApproximateMath());
+  pm.addPass(createLDNReassociateFloats());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

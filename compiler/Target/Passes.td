@@ -91,4 +91,30 @@ def LDNApproximateMath : Pass<"ldn-approximate-math"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def LDNFuseLinalgElementwise : Pass<"ldn-fuse-linalg-elementwise"> {
+  let summary = "Elementwise fusion of linalg ops that never recomputes a producer";
+  let description = [{
+    Upstream `linalg-fuse-elementwise-ops` also fuses a producer into a
+    consumer that reads it broadcast, which recomputes the producer once per
+    broadcast element: a softmax's `exp` fused into the weighted sum over a
+    head dimension runs `exp` e times per weight. This pass fuses a producer
+    only into its single consumer, and only where the consumer reads it
+    through a permutation of its loops, so every producer element is still
+    computed once.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def LDNReassociateFloats : Pass<"ldn-reassociate-floats"> {
+  let summary = "Allow reassociation and contraction of float arithmetic";
+  let description = [{
+    Sets `fastmath<reassoc, contract>` on every arith op. LLVM vectorizes a
+    floating-point reduction (a dot product over a head dimension, a sum over
+    a state dimension) only when it may reorder the additions, and fuses
+    multiply-adds only when it may contract them. The results change by
+    rounding only: no infinities, NaNs or signed zeros are assumed away.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // LDN_COMPILER_TARGET_PASSES_TD
