@@ -15,7 +15,8 @@ BIN="$BUILD_DIR/bin"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-copy=$("$BIN/ldn-copy-bandwidth" 256 "$REPEATS")
+# 1 GiB buffers: well past the last-level cache this machine reports.
+copy=$("$BIN/ldn-copy-bandwidth" 1024 "$REPEATS")
 copy_gbs=$(sed -n 's/^copy bandwidth: \([0-9.]*\) GB\/s median.*/\1/p' <<<"$copy")
 "$BIN/ldn-compile" bench/ops.mlir -o "$WORK/ops.so"
 
