@@ -11,8 +11,13 @@
  * Every block carries a header just below the returned pointer with what
  * free() and the cache need; the returned pointer is aligned to at least 64
  * bytes (or the requested alignment).
+ *
+ * Blocks allocated inside ldnrt_invoke() are also linked to the call's trap
+ * frame until it ends, so that a call abandoned by ldnrt_trap() (a failed
+ * run-time check) releases them instead of leaking them.
  */
 #include "allocator.h"
+#include "trap.h"
 #include "../core/internal.h"
 
 #include <pthread.h>
@@ -33,7 +38,14 @@ typedef struct block_header {
   size_t capacity;  /* usable bytes from the returned pointer */
   size_t alignment; /* of the returned pointer */
   void *base;       /* what posix_memalign returned */
+  /* The trap frame of the call that allocated it while that call runs
+   * (else NULL), and the neighbours in that frame's list of live blocks. */
+  ldnrt_trap_frame *frame;
+  void *prev, *next;
 } block_header;
+
+_Static_assert(sizeof(block_header) <= HEADER_BYTES,
+               "the header must fit below the returned pointer");
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *cached[MAX_CACHED_BLOCKS];
@@ -76,7 +88,34 @@ static void *take_cached(size_t size, size_t alignment) {
   return found;
 }
 
-static void *allocate(size_t size, size_t alignment) {
+static void track(void *ptr) {
+  block_header *h = header_of(ptr);
+  ldnrt_trap_frame *frame = ldnrt_current_trap_frame();
+  h->frame = frame;
+  h->prev = NULL;
+  h->next = frame ? frame->live : NULL;
+  if (!frame)
+    return;
+  if (frame->live)
+    header_of(frame->live)->prev = ptr;
+  frame->live = ptr;
+}
+
+static void untrack(void *ptr) {
+  block_header *h = header_of(ptr);
+  if (!h->frame)
+    return;
+  if (h->prev)
+    header_of(h->prev)->next = h->next;
+  else
+    h->frame->live = h->next;
+  if (h->next)
+    header_of(h->next)->prev = h->prev;
+  h->frame = NULL;
+  h->prev = h->next = NULL;
+}
+
+static void *allocate_untracked(size_t size, size_t alignment) {
   if (alignment < HEADER_BYTES)
     alignment = HEADER_BYTES;
   if (alignment & (alignment - 1))
@@ -99,6 +138,15 @@ static void *allocate(size_t size, size_t alignment) {
   h->capacity = size;
   h->alignment = alignment;
   h->base = base;
+  h->frame = NULL;
+  h->prev = h->next = NULL;
+  return ptr;
+}
+
+static void *allocate(size_t size, size_t alignment) {
+  void *ptr = allocate_untracked(size, alignment);
+  if (ptr)
+    track(ptr);
   return ptr;
 }
 
@@ -116,7 +164,8 @@ LDNRT_API void _mlir_memref_to_llvm_free(void *ptr) {
     return;
   block_header *h = header_of(ptr);
   if (h->magic != BLOCK_MAGIC)
-    return; /* not ours: never free what we did not allocate */
+    return; /* not ours (best effort: it reads the bytes below ptr) */
+  untrack(ptr);
   if (h->capacity >= CACHE_MIN_BYTES) {
     pthread_mutex_lock(&cache_lock);
     int keep = num_cached < MAX_CACHED_BLOCKS &&
@@ -131,6 +180,16 @@ LDNRT_API void _mlir_memref_to_llvm_free(void *ptr) {
   }
   h->magic = 0;
   free(h->base);
+}
+
+void ldnrt_allocator_release_frame(ldnrt_trap_frame *frame) {
+  while (frame->live)
+    _mlir_memref_to_llvm_free(frame->live); /* unlinks it */
+}
+
+void ldnrt_allocator_detach_frame(ldnrt_trap_frame *frame) {
+  while (frame->live)
+    untrack(frame->live);
 }
 
 LDNRT_API void ldnrt_release_cached_memory(void) {

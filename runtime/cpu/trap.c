@@ -10,6 +10,7 @@
  * thread-locality lets any number of threads invoke concurrently.
  */
 #include "trap.h"
+#include "allocator.h"
 #include "../core/internal.h"
 
 #include <stdio.h>
@@ -17,18 +18,24 @@
 
 static _Thread_local ldnrt_trap_frame *current_frame;
 
+ldnrt_trap_frame *ldnrt_current_trap_frame(void) { return current_frame; }
+
 int ldnrt_call_guarded(void (*fn)(void **), void **args,
                        ldnrt_trap_frame *frame) {
   frame->prev = current_frame;
+  frame->live = NULL;
   frame->message[0] = '\0';
   current_frame = frame;
   /* Nothing local to this function changes between setjmp and longjmp. */
   if (setjmp(frame->env) != 0) {
     current_frame = frame->prev;
+    /* The abandoned call cannot free what it allocated: do it here. */
+    ldnrt_allocator_release_frame(frame);
     return 1;
   }
   fn(args);
   current_frame = frame->prev;
+  ldnrt_allocator_detach_frame(frame);
   return 0;
 }
 

@@ -9,8 +9,15 @@
 typedef struct ldnrt_trap_frame {
   jmp_buf env;
   struct ldnrt_trap_frame *prev;
+  /* Blocks the compiled code allocated during this call and has not freed
+   * (allocator.c): released if the call traps, handed to the caller if it
+   * returns. */
+  void *live;
   char message[1024];
 } ldnrt_trap_frame;
+
+/* The calling thread's innermost frame, or NULL outside ldnrt_invoke. */
+ldnrt_trap_frame *ldnrt_current_trap_frame(void);
 
 /* Calls fn(args) with `frame` as this thread's innermost trap frame.
  * Returns 0 if fn returned, 1 if it called ldnrt_trap(); then
