@@ -55,6 +55,15 @@ void mlir::ldn::buildCPUPipeline(OpPassManager &pm,
                               /*validationOptions=*/std::nullopt);
   // arith/math written directly on tensors become elementwise generics.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  // Run-time checks for the upstream ops of the model (sizes that must
+  // agree, indices in bounds); ldn-to-linalg adds its own for ldn ops and
+  // its lowerings are not instrumented.
+  // Short messages: the trap adds the location, and the full op text would
+  // be stored in the artifact once per check.
+  std::unique_ptr<Pass> verification = createGenerateRuntimeVerificationPass();
+  (void)verification->initializeOptions(
+      "verbose-level=0", [](const Twine &) { return failure(); });
+  pm.addPass(std::move(verification));
   LDNToLinalgOptions ldnOptions;
   ldnOptions.fftThreshold = options.fftThreshold;
   pm.addPass(createLDNToLinalg(ldnOptions));

@@ -50,7 +50,13 @@ struct LowerAssertsToTrap
       before->getParent()->getBlocks().insert(Region::iterator(rest), trap);
 
       builder.setInsertionPointToEnd(trap);
-      std::string message = op.getMsg().str();
+      // The message is all the caller gets back: say where the check is.
+      std::string message;
+      llvm::raw_string_ostream os(message);
+      if (auto file = dyn_cast<FileLineColLoc>(op.getLoc()))
+        os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+           << file.getColumn() << ": ";
+      os << op.getMsg();
       auto [it, inserted] = globalNames.try_emplace(
           message, "ldn_trap_message_" + std::to_string(globalNames.size()));
       Value text;

@@ -17,6 +17,8 @@ def LDNLowerAssertsToTrap : Pass<"ldn-lower-asserts-to-trap", "ModuleOp"> {
     application that loaded the model. This pass branches to a block that
     calls `void ldnrt_trap(const char *message)` instead; the runtime
     implements it by returning the message as an error from its invoke call.
+    The message is prefixed with the assert's `file:line:col` when it has
+    one, so the caller learns which op failed.
 
     Before:
 

@@ -4,7 +4,7 @@
 
 // CHECK-NOT: = ldn.
 // CHECK-NOT: = tosa.
-// CHECK-NOT: linalg.generic
+// CHECK-NOT: = linalg.generic
 // CHECK-NOT: memref.
 // CHECK-NOT: builtin.unrealized_conversion_cast
 // CHECK-DAG: llvm.func @block(

@@ -52,20 +52,13 @@ static void insertRuntimeDimChecks(Operation *root) {
     getRuntimeDimConstraints(op, constraints);
     builder.setInsertionPoint(op);
     Location loc = op->getLoc();
-    // The message is all the caller gets: say where the op is.
-    std::string where;
-    llvm::raw_string_ostream os(where);
-    if (auto file = dyn_cast<FileLineColLoc>(loc))
-      os << file.getFilename().getValue() << ":" << file.getLine() << ":"
-         << file.getColumn();
-    else
-      loc.print(os);
     for (const DimConstraint &c : constraints) {
       Value lhs = tensor::DimOp::create(builder, loc, c.lhs, c.lhsDim);
       Value rhs = tensor::DimOp::create(builder, loc, c.rhs, c.rhsDim);
       Value equal = arith::CmpIOp::create(builder, loc,
                                           arith::CmpIPredicate::eq, lhs, rhs);
-      cf::AssertOp::create(builder, loc, equal, where + ": " + c.message);
+      // ldn-lower-asserts-to-trap prefixes the op's location.
+      cf::AssertOp::create(builder, loc, equal, c.message);
     }
   }
 }
