@@ -94,6 +94,14 @@ static LogicalResult writeObject(ModuleOp module, llvm::Module &llvmModule,
                                   llvm::CodeGenFileType::ObjectFile))
     return emitError(module.getLoc()) << "LLVM cannot emit objects for this target";
   codegen.run(llvmModule);
+  out.flush();
+  // A full disk must be an error, not LLVM's fatal "IO failure" at exit.
+  if (out.has_error()) {
+    std::error_code error = out.error();
+    out.clear_error();
+    return emitError(module.getLoc())
+           << "cannot write " << path << ": " << error.message();
+  }
   return success();
 }
 
@@ -122,6 +130,13 @@ static LogicalResult writeText(ModuleOp module, StringRef path,
   if (!file)
     return emitError(module.getLoc()) << error;
   print(file->os());
+  file->os().flush();
+  if (file->os().has_error()) {
+    std::error_code error = file->os().error();
+    file->os().clear_error();
+    return emitError(module.getLoc())
+           << "cannot write " << path << ": " << error.message();
+  }
   file->keep();
   return success();
 }

@@ -11,6 +11,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -90,7 +91,12 @@ mlir::ldn::buildManifest(ModuleOp module, llvm::SourceMgr &sourceMgr) {
   for (auto func : module.getOps<func::FuncOp>()) {
     if (!func.isPublic() || func.isExternal())
       continue;
+    if (func.getSymName().starts_with("ldn_entry_"))
+      return emitError(func.getLoc())
+             << "entry point names may not start with 'ldn_entry_', the "
+                "prefix of the artifact's wrapper symbols";
     llvm::json::Array args, results;
+    llvm::StringMap<unsigned> argNames;
     for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
       std::string name;
       if (auto attr = func.getArgAttrOfType<StringAttr>(i, kNameAttr))
@@ -99,6 +105,13 @@ mlir::ldn::buildManifest(ModuleOp module, llvm::SourceMgr &sourceMgr) {
         name = ssaNameAt(arg.getLoc(), sourceMgr);
       if (name.empty())
         name = "arg" + std::to_string(i);
+      // Arguments are bound by name: two with one name could not be.
+      auto [previous, unique] = argNames.try_emplace(name, i);
+      if (!unique)
+        return emitError(arg.getLoc())
+               << "entry point '" << func.getSymName() << "': arguments #"
+               << previous->second << " and #" << i << " are both named '"
+               << name << "'; rename one (or set ldn.name)";
       FailureOr<llvm::json::Object> desc =
           describeTensor(func, arg.getLoc(), arg.getType(), "argument", i, name);
       if (failed(desc))

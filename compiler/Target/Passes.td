@@ -85,8 +85,10 @@ def LDNApproximateMath : Pass<"ldn-approximate-math"> {
     to every element. This pass rewrites the f32 `math.exp`, `math.expm1`,
     `math.log`, `math.log1p`, `math.log2`, `math.tanh` and `math.erf` into
     MLIR's polynomial approximations (a few ulp, with the special values
-    0, inf and NaN handled) made of plain arithmetic. Trigonometric functions
-    are left to libm: `ldn.lrpe`'s angles can be large.
+    0, inf and NaN handled) made of plain arithmetic. Subnormal inputs to
+    the logarithms are not handled exactly (log of the smallest subnormal
+    gives -87.3 instead of -103.3). Trigonometric functions are left to
+    libm: `ldn.lrpe`'s angles can be large.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",

@@ -62,10 +62,10 @@ static ldnrt_error *check_input(const ldnrt_value *arg, size_t index,
   return NULL;
 }
 
-/* Whether a descriptor addresses a row-major, densely packed buffer. */
 /* Results tracked on the stack before falling back to the heap. */
 #define LDNRT_MAX_RESULTS_ON_STACK 64
 
+/* Whether a descriptor addresses a row-major, densely packed buffer. */
 static int is_row_major(size_t rank, const int64_t *sizes,
                         const int64_t *strides) {
   int64_t expected = 1;

@@ -212,7 +212,8 @@ LogicalResult Evaluator::evaluate(Operation *op) {
           std::move(data));
       return store(op, constant.getResult(), std::move(array));
     }
-    return fail(op, "only integer and float tensor constants are supported");
+    return fail(op, "only scalar integer and float tensor constants are "
+                    "supported");
   }
   if (auto dim = dyn_cast<tensor::DimOp>(op)) {
     std::optional<int64_t> index = slots[dim.getIndex()].integer;

@@ -329,14 +329,23 @@ static bool bindInputs(const ldnrt_entry *entry,
     bool integral = dtype == LDNRT_DTYPE_I32 || dtype == LDNRT_DTYPE_I64 ||
                     dtype == LDNRT_DTYPE_I8 || dtype == LDNRT_DTYPE_INDEX;
     std::uniform_real_distribution<double> uniform(lo, hi);
+    bool boolean = dtype == LDNRT_DTYPE_I1;
     for (int64_t i = 0, e = ldnrt_tensor_num_elements(tensor); i < e; ++i) {
       double value = uniform(rng);
+      // Booleans: true for the upper half of the range, so about half are.
+      if (boolean)
+        value = value >= (lo + hi) / 2 ? 1.0 : 0.0;
       setElement(tensor, i, integral ? std::floor(value) : value);
     }
     return TensorPtr(tensor);
   };
   for (const std::string &spec : randomInputs) {
     auto [name, rest] = llvm::StringRef(spec).split('=');
+    if (!llvm::StringRef(spec).contains('=')) {
+      fail("--random " + spec + ": expected NAME=SHAPE[:LO:HI], e.g. " +
+           "x=3x65x8 (use NAME=scalar for a 0-d tensor)");
+      return false;
+    }
     llvm::SmallVector<llvm::StringRef> fields;
     rest.split(fields, ':');
     std::optional<std::vector<int64_t>> shape = parseShape(fields[0]);
