@@ -53,6 +53,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -704,6 +705,27 @@ Value buildLimits(OpBuilder &b, Location loc, Value lengths, Value q) {
     Value length = getDim(b, loc, q, 1);
     return linalg::FillOp::create(b, loc, length, empty).getResult(0);
   }
+  // ops.md: valid tokens per row, so a length outside [0, T] is an error
+  // (the reference rejects it too), not something to clamp silently.
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value length = getDim(b, loc, q, 1);
+  scf::ForOp::create(
+      b, loc, zero, getDim(b, loc, lengths, 0), one, ValueRange{},
+      [&](OpBuilder &lb, Location lloc, Value row, ValueRange) {
+        Value value = arith::IndexCastOp::create(
+            lb, lloc, lb.getIndexType(),
+            tensor::ExtractOp::create(lb, lloc, lengths, ValueRange{row}));
+        Value atLeastZero = arith::CmpIOp::create(
+            lb, lloc, arith::CmpIPredicate::sge, value, zero);
+        Value atMostT = arith::CmpIOp::create(
+            lb, lloc, arith::CmpIPredicate::sle, value, length);
+        cf::AssertOp::create(
+            lb, lloc, arith::AndIOp::create(lb, lloc, atLeastZero, atMostT),
+            "'ldn.attention_diffuse' op every 'lengths' value must be in "
+            "[0, T]");
+        scf::YieldOp::create(lb, lloc);
+      });
   AffineMap id = b.getMultiDimIdentityMap(1);
   return linalg::GenericOp::create(
              b, loc, empty.getType(), ValueRange{lengths}, ValueRange{empty},

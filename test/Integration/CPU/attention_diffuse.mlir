@@ -13,6 +13,9 @@
 // RUN: done
 // RUN: ldn-run %t.so --entry half --random q=2x65x2x4 --random k=2x65x2x4 --random v=2x65x2x4 --check | FileCheck %s
 // CHECK: check result0: {{.*}}: ok
+// A length past T is an error from the compiled code, not clamped.
+// RUN: not ldn-run %t.so --entry causal_laplacian --random q=2x11x2x4 --random k=2x11x2x4 --random v=2x11x2x3 --random lengths=2:12:13 2>&1 | FileCheck %s --check-prefix=LENGTH
+// LENGTH: error: causal_laplacian: {{.*}}attention_diffuse.mlir:{{[0-9]+}}:8: 'ldn.attention_diffuse' op every 'lengths' value must be in [0, T]
 
 func.func @sparse_ppr(%q: tensor<?x?x2x4xf32>, %k: tensor<?x?x2x4xf32>, %v: tensor<?x?x2x3xf32>) -> tensor<?x?x2x3xf32> {
   %z = ldn.attention_diffuse %q, %k, %v
