@@ -20,6 +20,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -52,9 +53,10 @@ static void embedManifest(ModuleOp module, StringRef manifest) {
   LLVM::ReturnOp::create(builder, loc, text);
 }
 
-/// A TargetMachine for the machine we run on, PIC for a shared library.
+/// A TargetMachine for this machine's architecture and `cpu` ("native": this
+/// very CPU and its features), PIC for a shared library.
 static FailureOr<std::unique_ptr<llvm::TargetMachine>>
-createHostTargetMachine(ModuleOp module, unsigned optLevel) {
+createHostTargetMachine(ModuleOp module, unsigned optLevel, StringRef cpu) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
@@ -65,15 +67,28 @@ createHostTargetMachine(ModuleOp module, unsigned optLevel) {
     return emitError(module.getLoc()) << "no LLVM target for this host: " << error;
 
   llvm::SubtargetFeatures features;
-  for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
-    features.AddFeature(feature, enabled);
+  std::string cpuName = cpu.str();
+  if (cpu == "native") {
+    cpuName = llvm::sys::getHostCPUName().str();
+    for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
+      features.AddFeature(feature, enabled);
+  } else {
+    const llvm::MCSubtargetInfo *info = target->createMCSubtargetInfo(
+        triple, "", "");
+    bool known = info && info->isCPUStringValid(cpuName);
+    delete info;
+    if (!known)
+      return emitError(module.getLoc())
+             << "unknown --mcpu=" << cpu << " for " << triple.str()
+             << " (use native, or an LLVM CPU name such as x86-64-v3)";
+  }
   llvm::TargetOptions targetOptions;
   auto level = optLevel == 0   ? llvm::CodeGenOptLevel::None
                : optLevel == 1 ? llvm::CodeGenOptLevel::Less
                : optLevel == 2 ? llvm::CodeGenOptLevel::Default
                                : llvm::CodeGenOptLevel::Aggressive;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, llvm::sys::getHostCPUName(), features.getString(), targetOptions,
+      triple, cpuName, features.getString(), targetOptions,
       llvm::Reloc::PIC_, std::nullopt, level));
   if (!machine)
     return emitError(module.getLoc()) << "cannot create an LLVM target machine for "
@@ -185,7 +200,7 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
     return emitError(module.getLoc()) << "translation to LLVM IR failed";
 
   FailureOr<std::unique_ptr<llvm::TargetMachine>> machine =
-      createHostTargetMachine(module, options.optLevel);
+      createHostTargetMachine(module, options.optLevel, options.cpu);
   if (failed(machine))
     return failure();
   llvmModule->setDataLayout((*machine)->createDataLayout());

@@ -29,6 +29,9 @@ struct CompileOptions {
   Target target = Target::CPU;
   Emit emit = Emit::SharedLibrary;
   unsigned optLevel = 3;
+  /// The CPU to generate code for: "native" (this machine, with all its
+  /// features) or an LLVM CPU name such as "x86-64-v3" for portable code.
+  std::string cpu = "native";
   int64_t fftThreshold = 1024;
   std::string outputPath;
   /// Applies the user's pass-manager flags (--mlir-print-ir-after-all...).

@@ -56,6 +56,12 @@ static cl::opt<ldn::Emit> emit(
     cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0-3"),
                                   cl::Prefix, cl::init(3), cl::cat(category));
+static cl::opt<std::string> cpu(
+    "mcpu",
+    cl::desc("CPU to generate code for: native (default: this machine and "
+             "all its features) or an LLVM CPU name, e.g. x86-64-v3, for an "
+             "artifact that runs on other machines"),
+    cl::value_desc("cpu"), cl::init("native"), cl::cat(category));
 static cl::opt<int64_t> fftThreshold(
     "fft-threshold",
     cl::desc("ldn.long_conv strategy=auto uses the FFT from this length on"),
@@ -133,6 +139,7 @@ int main(int argc, char **argv) {
   options.target = target;
   options.emit = emit;
   options.optLevel = optLevel;
+  options.cpu = cpu;
   options.fftThreshold = fftThreshold;
   options.outputPath = outputFilename;
   options.configurePassManager = [](PassManager &pm) {
