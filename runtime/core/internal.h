@@ -80,6 +80,14 @@ ldnrt_error *ldnrt_check_shape(const char *what, size_t rank,
                                const int64_t *shape, size_t elem_size,
                                int64_t *num_elements, size_t *num_bytes);
 
+/* A malloc'ed copy of `s` (NULL when out of memory). */
+char *ldnrt_strdup(const char *s);
+
+/* Whether `strides` (elements) lay out `shape` row-major and densely packed;
+ * any shape with a zero dimension is. */
+int ldnrt_is_row_major(size_t rank, const int64_t *shape,
+                       const int64_t *strides);
+
 /* Like ldnrt_tensor_create() but the data is left uninitialised. */
 ldnrt_error *ldnrt_tensor_create_uninit(ldnrt_dtype dtype, size_t rank,
                                         const int64_t *shape,

@@ -104,3 +104,11 @@ const char *ldnrt_format_shape(char *buf, size_t size, size_t rank,
   ldnrt_strbuf_free(&sb);
   return buf;
 }
+
+char *ldnrt_strdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d)
+    memcpy(d, s, n);
+  return d;
+}

@@ -221,17 +221,22 @@ LDNRT_API size_t ldnrt_tensor_size_bytes(const ldnrt_tensor *t) {
   return (size_t)ldnrt_tensor_num_elements(t) * ldnrt_dtype_size(t->dtype);
 }
 
-LDNRT_API int ldnrt_tensor_is_contiguous(const ldnrt_tensor *t) {
+int ldnrt_is_row_major(size_t rank, const int64_t *shape,
+                       const int64_t *strides) {
   int64_t expected = 1;
-  for (size_t i = 0; i < t->rank; ++i)
-    if (t->shape[i] == 0)
+  for (size_t i = 0; i < rank; ++i)
+    if (shape[i] == 0)
       return 1;
-  for (size_t i = t->rank; i-- > 0;) {
-    if (t->shape[i] != 1 && t->strides[i] != expected)
+  for (size_t i = rank; i-- > 0;) {
+    if (shape[i] != 1 && strides[i] != expected)
       return 0;
-    expected *= t->shape[i];
+    expected *= shape[i];
   }
   return 1;
+}
+
+LDNRT_API int ldnrt_tensor_is_contiguous(const ldnrt_tensor *t) {
+  return ldnrt_is_row_major(t->rank, t->shape, t->strides);
 }
 
 static void copy_elems(char *dst, const char *src, int64_t n, int64_t stride,

@@ -14,14 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static char *dup_string(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if (d)
-    memcpy(d, s, n);
-  return d;
-}
-
 /*
  * Artifacts resolve `ldnrt_trap` from the global scope. That holds when the
  * runtime is linked into the program, but not when the runtime itself was
@@ -136,7 +128,7 @@ LDNRT_API ldnrt_error *ldnrt_artifact_load(ldnrt_context *context,
   if (!a)
     return ldnrt_error_oom();
   a->context = context;
-  a->path = dup_string(path);
+  a->path = ldnrt_strdup(path);
   if (!a->path) {
     free(a);
     return ldnrt_error_oom();

@@ -65,18 +65,6 @@ static ldnrt_error *check_input(const ldnrt_value *arg, size_t index,
 /* Results tracked on the stack before falling back to the heap. */
 #define LDNRT_MAX_RESULTS_ON_STACK 64
 
-/* Whether a descriptor addresses a row-major, densely packed buffer. */
-static int is_row_major(size_t rank, const int64_t *sizes,
-                        const int64_t *strides) {
-  int64_t expected = 1;
-  for (size_t i = rank; i-- > 0;) {
-    if (sizes[i] != 1 && strides[i] != expected)
-      return 0;
-    expected *= sizes[i];
-  }
-  return 1;
-}
-
 /* Moves result `value` out of its descriptor into a new owned tensor: when
  * `*adopt` is set (the caller owns the buffer, per the ABI) and the data is
  * row-major, the tensor takes the buffer itself; otherwise the data is
@@ -102,7 +90,7 @@ static ldnrt_error *take_result(const ldnrt_value *value, const descriptor *d,
   int64_t offset_bytes;
   if (*adopt && d->aligned && d->offset >= 0 &&
       !__builtin_mul_overflow(d->offset, (int64_t)es, &offset_bytes) &&
-      is_row_major(rank, sizes, strides)) {
+      ldnrt_is_row_major(rank, sizes, strides)) {
     ldnrt_error *err =
         ldnrt_tensor_wrap(value->info.dtype, rank, sizes, NULL,
                           (char *)d->aligned + offset_bytes, out);

@@ -15,14 +15,6 @@
 
 #define MAX_EXACT_INT 9007199254740992.0 /* 2^53 */
 
-static char *dup_string(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if (d)
-    memcpy(d, s, n);
-  return d;
-}
-
 static ldnrt_error *format_error(const char *where, const char *what) {
   return ldnrt_errorf(LDNRT_ERROR_FORMAT, "%s: %s", where, what);
 }
@@ -63,7 +55,7 @@ static ldnrt_error *string_member(const cJSON *object, const char *where,
   if (non_empty && !item->valuestring[0])
     return ldnrt_errorf(LDNRT_ERROR_FORMAT, "%s.%s: must not be empty", where,
                         key);
-  *out = dup_string(item->valuestring);
+  *out = ldnrt_strdup(item->valuestring);
   return *out ? NULL : ldnrt_error_oom();
 }
 
