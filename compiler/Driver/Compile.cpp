@@ -8,13 +8,16 @@
 
 #include "Driver/Compile.h"
 #include "Pipelines/Pipelines.h"
+#include "Target/HostCodegen.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LLVMContext.h"
@@ -53,90 +56,6 @@ static void embedManifest(ModuleOp module, StringRef manifest) {
   LLVM::ReturnOp::create(builder, loc, text);
 }
 
-/// A TargetMachine for this machine's architecture and `cpu` ("native": this
-/// very CPU and its features), PIC for a shared library.
-static FailureOr<std::unique_ptr<llvm::TargetMachine>>
-createHostTargetMachine(ModuleOp module, unsigned optLevel, StringRef cpu) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  std::string error;
-  const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target)
-    return emitError(module.getLoc()) << "no LLVM target for this host: " << error;
-
-  llvm::SubtargetFeatures features;
-  std::string cpuName = cpu.str();
-  if (cpu == "native") {
-    cpuName = llvm::sys::getHostCPUName().str();
-    for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
-      features.AddFeature(feature, enabled);
-  } else {
-    const llvm::MCSubtargetInfo *info = target->createMCSubtargetInfo(
-        triple, "", "");
-    bool known = info && info->isCPUStringValid(cpuName);
-    delete info;
-    if (!known)
-      return emitError(module.getLoc())
-             << "unknown --mcpu=" << cpu << " for " << triple.str()
-             << " (use native, or an LLVM CPU name such as x86-64-v3)";
-  }
-  llvm::TargetOptions targetOptions;
-  auto level = optLevel == 0   ? llvm::CodeGenOptLevel::None
-               : optLevel == 1 ? llvm::CodeGenOptLevel::Less
-               : optLevel == 2 ? llvm::CodeGenOptLevel::Default
-                               : llvm::CodeGenOptLevel::Aggressive;
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpuName, features.getString(), targetOptions,
-      llvm::Reloc::PIC_, std::nullopt, level));
-  if (!machine)
-    return emitError(module.getLoc()) << "cannot create an LLVM target machine for "
-                              << triple.str();
-  return machine;
-}
-
-static LogicalResult writeObject(ModuleOp module, llvm::Module &llvmModule,
-                                 llvm::TargetMachine &machine,
-                                 StringRef path) {
-  std::error_code ec;
-  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return emitError(module.getLoc()) << "cannot write " << path << ": "
-                              << ec.message();
-  llvm::legacy::PassManager codegen;
-  if (machine.addPassesToEmitFile(codegen, out, nullptr,
-                                  llvm::CodeGenFileType::ObjectFile))
-    return emitError(module.getLoc()) << "LLVM cannot emit objects for this target";
-  codegen.run(llvmModule);
-  out.flush();
-  // A full disk must be an error, not LLVM's fatal "IO failure" at exit.
-  if (out.has_error()) {
-    std::error_code error = out.error();
-    out.clear_error();
-    return emitError(module.getLoc())
-           << "cannot write " << path << ": " << error.message();
-  }
-  return success();
-}
-
-/// `cc -shared -o output object -lm`.
-static LogicalResult linkSharedLibrary(ModuleOp module, StringRef object,
-                                       StringRef output) {
-  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
-  if (!cc)
-    return emitError(module.getLoc())
-           << "linking the shared library needs a C compiler driver ('cc') "
-              "on PATH; use --emit=obj to stop before linking";
-  SmallVector<StringRef> argv = {*cc, "-shared", "-o", output, object, "-lm"};
-  std::string error;
-  int rc = llvm::sys::ExecuteAndWait(*cc, argv, std::nullopt, {}, 0, 0, &error);
-  if (rc != 0)
-    return emitError(module.getLoc()) << "linking " << output << " failed"
-                              << (error.empty() ? "" : ": ") << error;
-  return success();
-}
-
 static LogicalResult writeText(ModuleOp module, StringRef path,
                                function_ref<void(llvm::raw_ostream &)> print) {
   std::string error;
@@ -156,14 +75,73 @@ static LogicalResult writeText(ModuleOp module, StringRef path,
   return success();
 }
 
+StringRef mlir::ldn::stringifyTarget(Target target) {
+  switch (target) {
+  case Target::CPU:
+    return "cpu";
+  case Target::CUDA:
+    return "cuda";
+  case Target::Emu:
+    return "emu";
+  }
+  llvm_unreachable("unknown target");
+}
+
+/// The PTX of the module's kernels (the first gpu.binary's object), for
+/// --emit=ptx; the pipeline ran with format=isa for a single chip.
+static LogicalResult writePTX(ModuleOp module, StringRef path) {
+  auto binaries = module.getOps<gpu::BinaryOp>();
+  if (binaries.empty())
+    return emitError(module.getLoc())
+           << "--emit=ptx: the model has no GPU kernel";
+  auto object = cast<gpu::ObjectAttr>((*binaries.begin()).getObjects()[0]);
+  return writeText(module, path, [&](llvm::raw_ostream &os) {
+    os << object.getObject().getValue();
+  });
+}
+
+/// Adds the pipeline of `options.target` to `pm`.
+static LogicalResult buildPipeline(ModuleOp module, PassManager &pm,
+                                   const ldn::CompileOptions &options) {
+  using namespace ldn;
+  if (options.target == Target::CPU) {
+    if (options.emit == Emit::PTX)
+      return emitError(module.getLoc())
+             << "--emit=ptx needs --target=cuda";
+    CPUPipelineOptions pipeline;
+    pipeline.fftThreshold = options.fftThreshold;
+    buildCPUPipeline(pm, pipeline);
+    return success();
+  }
+  GPUPipelineOptions pipeline;
+  pipeline.fftThreshold = options.fftThreshold;
+  pipeline.optLevel = options.optLevel;
+  if (options.target == Target::Emu) {
+    if (options.emit == Emit::PTX)
+      return emitError(module.getLoc())
+             << "--emit=ptx needs --target=cuda";
+    pipeline.emuCpu = options.cpu;
+    buildEmuPipeline(pm, pipeline);
+    return success();
+  }
+  pipeline.chips = options.chips;
+  pipeline.ptxVersion = options.ptxVersion;
+  pipeline.cudaPath = options.cudaPath;
+  pipeline.format = options.cudaFormat;
+  if (options.emit == Emit::PTX) {
+    if (options.chips.size() > 1)
+      return emitError(module.getLoc())
+             << "--emit=ptx writes the PTX of one chip; pass one --chips "
+                "entry";
+    pipeline.format = "isa";
+  }
+  buildCUDAPipeline(pm, pipeline);
+  return success();
+}
+
 LogicalResult mlir::ldn::compile(ModuleOp module,
                                  llvm::SourceMgr &sourceMgr,
                                  const CompileOptions &options) {
-  if (options.target != Target::CPU)
-    return emitError(module.getLoc())
-           << "--target=" << (options.target == Target::CUDA ? "cuda" : "emu")
-           << " is not available yet; this build compiles for --target=cpu";
-
   // Fail before the (long) lowering if the output cannot be written.
   StringRef directory = llvm::sys::path::parent_path(options.outputPath);
   if (options.outputPath != "-" && !directory.empty() &&
@@ -172,7 +150,8 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
            << "cannot write " << options.outputPath << ": directory "
            << directory << " does not exist";
 
-  FailureOr<std::string> manifest = buildManifest(module, sourceMgr);
+  FailureOr<std::string> manifest =
+      buildManifest(module, sourceMgr, options.target);
   if (failed(manifest))
     return failure();
 
@@ -180,11 +159,10 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
   if (options.configurePassManager &&
       failed(options.configurePassManager(pm)))
     return failure();
-  CPUPipelineOptions pipeline;
-  pipeline.fftThreshold = options.fftThreshold;
-  buildCPUPipeline(pm, pipeline);
-  if (failed(pm.run(module)))
+  if (failed(buildPipeline(module, pm, options)) || failed(pm.run(module)))
     return failure();
+  if (options.emit == Emit::PTX)
+    return writePTX(module, options.outputPath);
   embedManifest(module, *manifest);
 
   if (options.emit == Emit::MLIR)
@@ -193,6 +171,8 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
 
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
+  // gpu.binary -> the embedded device binary and its module load/unload.
+  registerGPUDialectTranslation(*module.getContext());
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, "ldn_model");
@@ -200,7 +180,7 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
     return emitError(module.getLoc()) << "translation to LLVM IR failed";
 
   FailureOr<std::unique_ptr<llvm::TargetMachine>> machine =
-      createHostTargetMachine(module, options.optLevel, options.cpu);
+      createHostTargetMachine(module.getLoc(), options.optLevel, options.cpu);
   if (failed(machine))
     return failure();
   llvmModule->setDataLayout((*machine)->createDataLayout());
@@ -215,7 +195,8 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
       llvmModule->print(os, nullptr);
     });
   if (options.emit == Emit::Object)
-    return writeObject(module, *llvmModule, **machine, options.outputPath);
+    return writeObject(module.getLoc(), *llvmModule, **machine,
+                       options.outputPath);
 
   SmallString<128> objectPath;
   if (std::error_code ec =
@@ -223,7 +204,7 @@ LogicalResult mlir::ldn::compile(ModuleOp module,
     return emitError(module.getLoc()) << "cannot create a temporary object file: "
                               << ec.message();
   llvm::FileRemover removeObject(objectPath);
-  if (failed(writeObject(module, *llvmModule, **machine, objectPath)))
+  if (failed(writeObject(module.getLoc(), *llvmModule, **machine, objectPath)))
     return failure();
-  return linkSharedLibrary(module, objectPath, options.outputPath);
+  return linkSharedLibrary(module.getLoc(), objectPath, options.outputPath);
 }

@@ -23,7 +23,10 @@ class PassManager;
 namespace ldn {
 
 enum class Target { CPU, CUDA, Emu };
-enum class Emit { MLIR, LLVM, Object, SharedLibrary };
+enum class Emit { MLIR, LLVM, Object, SharedLibrary, PTX };
+
+/// "cpu", "cuda" or "emu": the name of a target in flags and manifests.
+StringRef stringifyTarget(Target target);
 
 struct CompileOptions {
   Target target = Target::CPU;
@@ -33,16 +36,24 @@ struct CompileOptions {
   /// features) or an LLVM CPU name such as "x86-64-v3" for portable code.
   std::string cpu = "native";
   int64_t fftThreshold = 1024;
+  /// --target=cuda: the chips, the device code format (isa, bin, fatbin),
+  /// the PTX ISA version (times ten) and the CUDA toolkit.
+  SmallVector<std::string> chips;
+  std::string cudaFormat = "fatbin";
+  unsigned ptxVersion = 80;
+  std::string cudaPath;
   std::string outputPath;
   /// Applies the user's pass-manager flags (--mlir-print-ir-after-all...).
   std::function<LogicalResult(PassManager &)> configurePassManager;
 };
 
 /// The manifest JSON of docs/artifact-abi.md for the public functions of
-/// `module` (still on tensors). Argument names come from the SSA names in
-/// `sourceMgr`'s buffers (`%x` -> "x") or an `ldn.name` argument attribute.
+/// `module` (still on tensors), compiled for `target`. Argument names come
+/// from the SSA names in `sourceMgr`'s buffers (`%x` -> "x") or an `ldn.name`
+/// argument attribute.
 FailureOr<std::string> buildManifest(ModuleOp module,
-                                     llvm::SourceMgr &sourceMgr);
+                                     llvm::SourceMgr &sourceMgr,
+                                     Target target);
 
 /// Lowers `module` in place and writes the requested output. Errors are
 /// emitted as diagnostics at the module's location.

@@ -86,7 +86,8 @@ describeTensor(func::FuncOp func, Location loc, Type type, StringRef what,
 }
 
 FailureOr<std::string>
-mlir::ldn::buildManifest(ModuleOp module, llvm::SourceMgr &sourceMgr) {
+mlir::ldn::buildManifest(ModuleOp module, llvm::SourceMgr &sourceMgr,
+                         Target target) {
   llvm::json::Array entries;
   for (auto func : module.getOps<func::FuncOp>()) {
     if (!func.isPublic() || func.isExternal())
@@ -145,7 +146,7 @@ mlir::ldn::buildManifest(ModuleOp module, llvm::SourceMgr &sourceMgr) {
 
   llvm::json::Object manifest{{"abi", kAbiVersion},
                               {"producer", "ldn-compile " LDN_VERSION},
-                              {"target", "cpu"},
+                              {"target", stringifyTarget(target)},
                               {"entries", std::move(entries)},
                               {"source", std::move(source)}};
   std::string text;

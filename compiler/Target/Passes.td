@@ -121,4 +121,169 @@ def LDNReassociateFloats : Pass<"ldn-reassociate-floats"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def LDNParallelLoopsToGPU : Pass<"ldn-parallel-loops-to-gpu"> {
+  let summary = "Map every scf.parallel outside a kernel to a 1-D gpu.launch";
+  let description = [{
+    After bufferization, the upstream parts of a model (projections, norms,
+    activations, copies) are `linalg` ops, lowered to `scf.parallel` loops
+    whose reductions are inner `scf.for` loops. This pass turns each
+    outermost `scf.parallel` that is not already inside a `gpu.launch` into
+    one launch of `block-size` threads per block and as many blocks as the
+    iteration space needs: the thread's global id is delinearized into the
+    loop's indices (the innermost loop dimension varies fastest, so
+    neighbouring threads touch neighbouring elements), and threads past the
+    end do nothing. Unlike the upstream mapping (one block per outer index,
+    at most three dimensions, grid limits of 65535 on y and z), any rank and
+    size works.
+
+    Before:
+
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%n, %m) step (%c1, %c1) {
+      %x = memref.load %in[%i, %j] : memref<?x?xf32>
+      memref.store %x, %out[%i, %j] : memref<?x?xf32>
+    }
+    ```
+
+    After (sketch):
+
+    ```mlir
+    gpu.launch blocks(%bx, ...) in (%gx = %blocks, ...) threads(%tx, ...) in (%sx = %c256, ...) {
+      %id = ... %bx * 256 + %tx
+      scf.if %id < %n * %m {
+        %i, %j = delinearize %id into (%n, %m)
+        ...
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def LDNMergeGPUModules : Pass<"ldn-merge-gpu-modules", "ModuleOp"> {
+  let summary = "Move every outlined kernel into one gpu.module";
+  let description = [{
+    `gpu-kernel-outlining` makes one `gpu.module` per kernel. One module per
+    artifact means one device binary: one fatbin, one module load when the
+    artifact is loaded, and one PTX file for `ptxas` to check. Launches are
+    redirected to the merged module; kernel names stay unique because
+    outlining already made them so.
+
+    Before: `gpu.module @f_kernel { gpu.func @f_kernel ... }` and
+    `gpu.module @f_kernel_0 { gpu.func @f_kernel_0 ... }`.
+    After: `gpu.module @ldn_kernels { gpu.func @f_kernel ... gpu.func @f_kernel_0 ... }`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def LDNLinkCUDABinaries : Pass<"ldn-link-cuda-binaries", "ModuleOp"> {
+  let summary = "Assemble the PTX of every chip and package it in one fatbin";
+  let description = [{
+    Runs after `gpu-module-to-binary{format=isa}`, which leaves one PTX
+    object per requested chip in each `gpu.binary`. With `format = fatbin`
+    each PTX is assembled by `ptxas` for its chip and the cubins, plus the
+    PTX of the newest chip (so newer GPUs can JIT it), are packaged by
+    `fatbinary` into one object, which the runtime loads on whatever GPU it
+    finds. `format = bin` assembles the single chip's cubin; `format = isa`
+    keeps PTX (several chips: a fatbin of PTX images). The tools come from
+    the CUDA toolkit at `cuda-path`.
+  }];
+  let options = [
+    Option<"format", "format", "std::string", /*default=*/"\"fatbin\"",
+           "isa (PTX), bin (cubin, one chip) or fatbin">,
+    Option<"cudaPath", "cuda-path", "std::string", /*default=*/"\"\"",
+           "The CUDA toolkit (default: $CUDA_PATH, else /usr/local/cuda)">,
+    Option<"optLevel", "opt-level", "unsigned", /*default=*/"3",
+           "ptxas optimization level">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// The GPU emulator (docs/emulator.md)
+//===----------------------------------------------------------------------===//
+
+def LDNEmuLowerKernels : Pass<"ldn-emu-lower-kernels",
+                              "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Lower a gpu.module's kernels to host code for the emulator";
+  let description = [{
+    Compiles the kernels of an outlined `gpu.module` (gpu, memref, scf, cf,
+    arith, math, vector, affine) to the LLVM dialect for the host CPU, so
+    that the runtime's emulator can run each kernel once per emulated GPU
+    thread. GPU operations become calls to the runtime's intrinsics
+    (`ldnemu_thread_id`, `ldnemu_barrier`, `ldnemu_shuffle_i32`, ...);
+    workgroup attributions become views at fixed offsets of the block's
+    shared arena (`ldnemu_shared_base()`), each 16-byte aligned, and
+    `gpu.dynamic_shared_memory` the part after them; `cf.assert` fails the
+    launch through `ldnemu_assert_fail`. Every load, store and atomic that
+    may touch global or shared memory is preceded by
+    `if (ldnemu_check_enabled) ldnemu_check_access(address, bytes, kind)`:
+    under `LDN_EMU_CHECK=1` the runtime checks bounds and shared-memory
+    races.
+
+    Each kernel `K` becomes an exported `void K(void **params)`, where
+    `params[i]` points to the i-th argument of the LLVM-lowered kernel
+    (memref descriptors expanded, as `gpu-to-llvm` passes them), and an
+    exported `const uint64_t __ldnemu_shared_bytes_K`, the bytes of its
+    static workgroup memory.
+
+    Before:
+
+    ```mlir
+    gpu.func @k(%a: memref<?xf32>) workgroup(%w: memref<32xf32, #gpu.address_space<workgroup>>) kernel {
+      %t = gpu.thread_id x
+      ...
+      gpu.barrier
+      gpu.return
+    }
+    ```
+
+    After (sketch):
+
+    ```mlir
+    llvm.func internal @__ldnemu_kernel_k(%alloc: !llvm.ptr, %aligned: !llvm.ptr, %off: i64, %size: i64, %stride: i64) {
+      %base = llvm.call @ldnemu_shared_base() : () -> !llvm.ptr
+      %t = llvm.call @ldnemu_thread_id(%c0) : (i32) -> i64
+      ...
+      llvm.call @ldnemu_barrier() : () -> ()
+    }
+    llvm.func @k(%params: !llvm.ptr) attributes {gpu.kernel} { ... }
+    llvm.mlir.global external constant @__ldnemu_shared_bytes_k(128 : i64) : i64
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def LDNEmuAttachTarget : Pass<"ldn-emu-attach-target", "ModuleOp"> {
+  let summary = "Mark every gpu.module for compilation by the emulator target";
+  let description = [{
+    Sets `#ldn_emu.target<O = ..., mcpu = ...>` as the only target of every
+    `gpu.module`, so that upstream `gpu-module-to-binary` replaces it with a
+    `gpu.binary` whose object is the emulator payload: `LDNEMU01` followed
+    by an ELF shared object for the host (the counterpart of
+    `nvvm-attach-target`).
+  }];
+  let options = [
+    Option<"optLevel", "O", "unsigned", /*default=*/"3",
+           "LLVM optimization level of the kernels">,
+    Option<"cpu", "mcpu", "std::string", /*default=*/"\"native\"",
+           "CPU to generate the kernels for (native or an LLVM CPU name)">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 #endif // LDN_COMPILER_TARGET_PASSES_TD

@@ -1,7 +1,13 @@
 /*
  * context.c - backend selection.
+ *
+ * Creating a cuda or emu context readies its GPU backend (for CUDA: finds
+ * the driver and a device), so that a machine that cannot run the backend
+ * says so here, before any artifact is loaded.
  */
 #include "context.h"
+#include "../gpu/backend.h"
+#include "../gpu/dispatch.h"
 
 #include <stdlib.h>
 
@@ -23,15 +29,18 @@ LDNRT_API ldnrt_error *ldnrt_context_create(ldnrt_backend backend,
     return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
                         "ldnrt_context_create: out is NULL");
   *out = NULL;
+  const ldnrt_gpu_backend *gpu = NULL;
   switch (backend) {
   case LDNRT_BACKEND_CPU:
     break;
   case LDNRT_BACKEND_CUDA:
-  case LDNRT_BACKEND_EMU:
-    return ldnrt_errorf(LDNRT_ERROR_UNSUPPORTED,
-                        "unsupported backend '%s': this runtime only "
-                        "implements the cpu backend",
-                        ldnrt_backend_name(backend));
+  case LDNRT_BACKEND_EMU: {
+    ldnrt_error *err =
+        ldnrt_gpu_backend_for_target(ldnrt_backend_name(backend), &gpu);
+    if (err)
+      return err;
+    break;
+  }
   default:
     return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT, "invalid backend %d",
                         (int)backend);
@@ -40,8 +49,21 @@ LDNRT_API ldnrt_error *ldnrt_context_create(ldnrt_backend backend,
   if (!ctx)
     return ldnrt_error_oom();
   ctx->backend = backend;
+  ctx->gpu = gpu;
   *out = ctx;
   return NULL;
+}
+
+LDNRT_API int ldnrt_backend_is_built(ldnrt_backend backend) {
+  switch (backend) {
+  case LDNRT_BACKEND_CPU:
+    return 1;
+  case LDNRT_BACKEND_CUDA:
+    return ldnrt_gpu_backend_get(LDNRT_GPU_CUDA) != NULL;
+  case LDNRT_BACKEND_EMU:
+    return ldnrt_gpu_backend_get(LDNRT_GPU_EMU) != NULL;
+  }
+  return 0;
 }
 
 LDNRT_API ldnrt_backend ldnrt_context_backend(const ldnrt_context *context) {

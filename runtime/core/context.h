@@ -6,8 +6,12 @@
 
 #include "internal.h"
 
+struct ldnrt_gpu_backend;
+
 struct ldnrt_context {
   ldnrt_backend backend;
+  /* The initialised GPU backend of a cuda or emu context, else NULL. */
+  const struct ldnrt_gpu_backend *gpu;
 };
 
 #endif /* LDNRT_CORE_CONTEXT_H */

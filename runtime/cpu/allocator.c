@@ -15,10 +15,20 @@
  * Blocks allocated inside ldnrt_invoke() are also linked to the call's trap
  * frame until it ends, so that a call abandoned by ldnrt_trap() (a failed
  * run-time check) releases them instead of leaking them.
+ *
+ * During a call of a GPU artifact (the trap frame names its backend) blocks
+ * come from that backend's shared memory instead - CUDA managed memory, so
+ * that host loops and kernels can both touch them - and are registered
+ * (gpu/registry.h) while live, for the emulator's bounds checks. The header
+ * remembers the backend, so freeing and the cache keep the two kinds apart;
+ * a CPU artifact's path only gains a test of that field.
  */
 #include "allocator.h"
 #include "trap.h"
 #include "../core/internal.h"
+#include "../gpu/backend.h"
+#include "../gpu/errors.h"
+#include "../gpu/registry.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -42,6 +52,9 @@ typedef struct block_header {
    * (else NULL), and the neighbours in that frame's list of live blocks. */
   ldnrt_trap_frame *frame;
   void *prev, *next;
+  /* The GPU backend whose shared memory holds the block, NULL for host
+   * memory from posix_memalign (every block of a CPU artifact). */
+  const ldnrt_gpu_backend *gpu;
 } block_header;
 
 _Static_assert(sizeof(block_header) <= HEADER_BYTES,
@@ -69,15 +82,17 @@ static size_t cache_limit_bytes(void) {
   return cache_limit;
 }
 
-/* A cached block that fits `size` bytes at `alignment` without wasting more
- * than half of it, removed from the cache; NULL if none. */
-static void *take_cached(size_t size, size_t alignment) {
+/* A cached block of the same memory (`gpu`) that fits `size` bytes at
+ * `alignment` without wasting more than half of it, removed from the cache;
+ * NULL if none. */
+static void *take_cached(size_t size, size_t alignment,
+                         const ldnrt_gpu_backend *gpu) {
   void *found = NULL;
   pthread_mutex_lock(&cache_lock);
   for (size_t i = 0; i < num_cached; ++i) {
     block_header *h = header_of(cached[i]);
     if (h->capacity >= size && h->capacity / 2 <= size &&
-        h->alignment % alignment == 0) {
+        h->alignment % alignment == 0 && h->gpu == gpu) {
       found = cached[i];
       cached_bytes -= h->capacity;
       cached[i] = cached[--num_cached];
@@ -88,9 +103,8 @@ static void *take_cached(size_t size, size_t alignment) {
   return found;
 }
 
-static void track(void *ptr) {
+static void track(void *ptr, ldnrt_trap_frame *frame) {
   block_header *h = header_of(ptr);
-  ldnrt_trap_frame *frame = ldnrt_current_trap_frame();
   h->frame = frame;
   h->prev = NULL;
   h->next = frame ? frame->live : NULL;
@@ -121,7 +135,7 @@ static void *allocate_untracked(size_t size, size_t alignment) {
   if (alignment & (alignment - 1))
     return NULL; /* not a power of two */
   if (size >= CACHE_MIN_BYTES) {
-    void *reused = take_cached(size, alignment);
+    void *reused = take_cached(size, alignment, NULL);
     if (reused)
       return reused;
   }
@@ -140,14 +154,102 @@ static void *allocate_untracked(size_t size, size_t alignment) {
   h->base = base;
   h->frame = NULL;
   h->prev = h->next = NULL;
+  h->gpu = NULL;
+  return ptr;
+}
+
+/* Gives a block's memory back to where it came from. */
+static void release(block_header *h) {
+  h->magic = 0;
+  if (h->gpu && h->gpu->host_free)
+    h->gpu->host_free(h->base);
+  else
+    free(h->base);
+}
+
+/* A block of `gpu`'s shared memory, registered; not tracked by a frame. */
+static ldnrt_error *allocate_shared(const ldnrt_gpu_backend *gpu, size_t size,
+                                    size_t alignment, void **out) {
+  *out = NULL;
+  if (alignment < HEADER_BYTES)
+    alignment = HEADER_BYTES;
+  if (alignment & (alignment - 1))
+    return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
+                        "allocation alignment %zu is not a power of two",
+                        alignment);
+  void *ptr = size >= CACHE_MIN_BYTES ? take_cached(size, alignment, gpu)
+                                      : NULL;
+  if (!ptr) {
+    void *base = NULL;
+    size_t total;
+    if (gpu->host_alloc) {
+      /* The backend's alignment is unknown: leave room for the header and
+       * for rounding the pointer up. */
+      if (__builtin_add_overflow(size, 2 * alignment - 1, &total))
+        return ldnrt_errorf(LDNRT_ERROR_OUT_OF_MEMORY,
+                            "%s shared allocation of %zu bytes is too large",
+                            gpu->label, size);
+      const char *why = gpu->host_alloc(total, &base);
+      if (why)
+        return ldnrt_errorf(LDNRT_ERROR_DEVICE,
+                            "%s shared allocation of %zu bytes failed: %s",
+                            gpu->label, size, why);
+      ptr = (void *)(((uintptr_t)base + HEADER_BYTES + alignment - 1) &
+                     ~(uintptr_t)(alignment - 1));
+    } else {
+      if (__builtin_add_overflow(size, alignment, &total) ||
+          posix_memalign(&base, alignment, total) != 0)
+        return ldnrt_errorf(LDNRT_ERROR_OUT_OF_MEMORY,
+                            "out of memory allocating %zu bytes", size);
+      ptr = (char *)base + alignment;
+    }
+    block_header *h = header_of(ptr);
+    h->magic = BLOCK_MAGIC;
+    h->capacity = size;
+    h->alignment = alignment;
+    h->base = base;
+    h->frame = NULL;
+    h->prev = h->next = NULL;
+    h->gpu = gpu;
+  }
+  ldnrt_error *err =
+      ldnrt_gpu_registry_add(ptr, size, gpu, LDNRT_GPU_ALLOC_SHARED, NULL);
+  if (err) {
+    release(header_of(ptr));
+    return err;
+  }
+  *out = ptr;
+  return NULL;
+}
+
+/* A block for compiled code of a GPU artifact; a failure traps the call
+ * (compiled code does not check for NULL). */
+static void *allocate_for_gpu_call(ldnrt_trap_frame *frame, size_t size,
+                                   size_t alignment) {
+  void *ptr = NULL;
+  ldnrt_error *err = allocate_shared(frame->gpu, size, alignment, &ptr);
+  if (err) {
+    ldnrt_gpu_fail(ldnrt_error_get_code(err), "%s", ldnrt_error_message(err));
+    ldnrt_error_free(err);
+    return NULL;
+  }
+  track(ptr, frame);
   return ptr;
 }
 
 static void *allocate(size_t size, size_t alignment) {
+  ldnrt_trap_frame *frame = ldnrt_current_trap_frame();
+  if (frame && frame->gpu)
+    return allocate_for_gpu_call(frame, size, alignment);
   void *ptr = allocate_untracked(size, alignment);
   if (ptr)
-    track(ptr);
+    track(ptr, frame);
   return ptr;
+}
+
+ldnrt_error *ldnrt_allocator_alloc_shared(const ldnrt_gpu_backend *gpu,
+                                          size_t size, void **out) {
+  return allocate_shared(gpu, size, HEADER_BYTES, out);
 }
 
 LDNRT_API void *_mlir_memref_to_llvm_alloc(uint64_t size) {
@@ -166,6 +268,9 @@ LDNRT_API void _mlir_memref_to_llvm_free(void *ptr) {
   if (h->magic != BLOCK_MAGIC)
     return; /* not ours (best effort: it reads the bytes below ptr) */
   untrack(ptr);
+  /* Before the memory can be handed out again (see registry.c). */
+  if (h->gpu)
+    ldnrt_gpu_registry_remove(ptr, NULL);
   if (h->capacity >= CACHE_MIN_BYTES) {
     pthread_mutex_lock(&cache_lock);
     int keep = num_cached < MAX_CACHED_BLOCKS &&
@@ -178,8 +283,7 @@ LDNRT_API void _mlir_memref_to_llvm_free(void *ptr) {
     if (keep)
       return;
   }
-  h->magic = 0;
-  free(h->base);
+  release(h);
 }
 
 void ldnrt_allocator_release_frame(ldnrt_trap_frame *frame) {
@@ -194,11 +298,8 @@ void ldnrt_allocator_detach_frame(ldnrt_trap_frame *frame) {
 
 LDNRT_API void ldnrt_release_cached_memory(void) {
   pthread_mutex_lock(&cache_lock);
-  for (size_t i = 0; i < num_cached; ++i) {
-    block_header *h = header_of(cached[i]);
-    h->magic = 0;
-    free(h->base);
-  }
+  for (size_t i = 0; i < num_cached; ++i)
+    release(header_of(cached[i]));
   num_cached = 0;
   cached_bytes = 0;
   pthread_mutex_unlock(&cache_lock);

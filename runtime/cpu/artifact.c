@@ -7,6 +7,7 @@
 
 #include "artifact.h"
 #include "../core/context.h"
+#include "../gpu/errors.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -42,6 +43,8 @@ static void artifact_destroy(ldnrt_artifact *a) {
   free(a);
 }
 
+static ldnrt_error *check_contents(ldnrt_artifact *a);
+
 static ldnrt_error *load(ldnrt_artifact *a, const char *path) {
   struct stat st;
   if (stat(path, &st) != 0)
@@ -60,16 +63,37 @@ static ldnrt_error *load(ldnrt_artifact *a, const char *path) {
     memcpy(open_path + 2, path, n + 1);
   }
   make_runtime_global();
+  /* A GPU artifact's global constructors load its device modules while
+   * dlopen runs; the scope catches their failures (gpu/errors.h). */
+  ldnrt_gpu_load_scope scope;
+  ldnrt_gpu_load_scope_begin(&scope);
   dlerror();
   a->handle = dlopen(open_path ? open_path : path, RTLD_NOW | RTLD_LOCAL);
+  ldnrt_error *module_error = ldnrt_gpu_load_scope_end(&scope);
   free(open_path);
   if (!a->handle) {
+    ldnrt_error_free(module_error);
     const char *why = dlerror();
     return ldnrt_errorf(LDNRT_ERROR_FORMAT,
                         "cannot load as a shared library: %s",
                         why ? why : "unknown dlopen error");
   }
+  ldnrt_error *err = check_contents(a);
+  if (err) {
+    ldnrt_error_free(module_error);
+    return err;
+  }
+  /* Reported after the manifest checks: a wrong target explains a module
+   * that failed to load better than the driver's message does. */
+  if (module_error)
+    return module_error;
+  a->gpu = a->context->gpu;
+  return NULL;
+}
 
+/* Reads and checks the manifest of the loaded library `a->handle`, and
+ * resolves its entry points. */
+static ldnrt_error *check_contents(ldnrt_artifact *a) {
   dlerror();
   void *sym = dlsym(a->handle, "ldn_artifact_manifest");
   if (!sym)
@@ -119,11 +143,6 @@ LDNRT_API ldnrt_error *ldnrt_artifact_load(ldnrt_context *context,
     return ldnrt_errorf(LDNRT_ERROR_INVALID_ARGUMENT,
                         "ldnrt_artifact_load: %s is NULL",
                         context ? "path" : "context");
-  if (context->backend != LDNRT_BACKEND_CPU)
-    return ldnrt_errorf(LDNRT_ERROR_UNSUPPORTED,
-                        "%s: loading artifacts for backend '%s' is not "
-                        "implemented",
-                        path, ldnrt_backend_name(context->backend));
   ldnrt_artifact *a = calloc(1, sizeof *a);
   if (!a)
     return ldnrt_error_oom();

@@ -35,8 +35,12 @@ typedef struct ldnrt_manifest {
   struct ldnrt_entry *entries;
 } ldnrt_manifest;
 
+struct ldnrt_gpu_backend;
+
 struct ldnrt_artifact {
   ldnrt_context *context;
+  /* The GPU backend the artifact's code runs on, NULL for target cpu. */
+  const struct ldnrt_gpu_backend *gpu;
   void *handle; /* from dlopen */
   char *path;
   const char *manifest_json; /* owned by the loaded library */

@@ -12,9 +12,11 @@
 #include "allocator.h"
 #include "artifact.h"
 #include "trap.h"
+#include "../gpu/dispatch.h"
 
 #include <inttypes.h>
 #include <stdalign.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,29 @@ static ldnrt_error *check_input(const ldnrt_value *arg, size_t index,
                           "input '%s' dimension %zu: expected %" PRId64
                           ", got %" PRId64,
                           name, d, arg->shape[d], t->shape[d]);
+  return NULL;
+}
+
+/* A row-major copy of input `t` in `gpu`'s shared memory, as an owned
+ * tensor released through the allocator: kernels cannot read the caller's
+ * host memory. */
+static ldnrt_error *copy_to_shared(const ldnrt_gpu_backend *gpu,
+                                   const ldnrt_tensor *t, ldnrt_tensor **out) {
+  void *block = NULL;
+  ldnrt_error *err =
+      ldnrt_allocator_alloc_shared(gpu, ldnrt_tensor_size_bytes(t), &block);
+  if (err)
+    return err;
+  err = ldnrt_tensor_wrap(t->dtype, t->rank, t->shape, NULL, block, out);
+  if (err) {
+    _mlir_memref_to_llvm_free(block);
+    return err;
+  }
+  (*out)->owned = 1;
+  (*out)->allocation = block;
+  if (ldnrt_tensor_num_elements(t) > 0)
+    ldnrt_copy_strided(block, t->data, t->rank, t->shape, t->strides,
+                       ldnrt_dtype_size(t->dtype));
   return NULL;
 }
 
@@ -192,6 +217,14 @@ ldnrt_invoke_entry(const ldnrt_artifact *artifact, const ldnrt_entry *entry,
 
   for (size_t i = 0; i < n && !err; ++i) {
     const ldnrt_tensor *t = inputs[i];
+    if (artifact->gpu) {
+      err = copy_to_shared(artifact->gpu, t, &temps[i]);
+      if (err) {
+        err = ldnrt_error_prefix(err, "input '%s'", entry->args[i].name);
+        break;
+      }
+      t = temps[i]; /* row-major */
+    }
     if (!ldnrt_tensor_is_contiguous(t)) {
       err = ldnrt_tensor_to_contiguous(t, &temps[i]);
       if (err) {
@@ -216,10 +249,18 @@ ldnrt_invoke_entry(const ldnrt_artifact *artifact, const ldnrt_entry *entry,
 
   if (!err) {
     ldnrt_trap_frame frame;
+    frame.gpu = artifact->gpu;
     if (ldnrt_call_guarded(entry->fn, args, &frame)) {
       /* Result descriptors may be half written: leave them alone. */
-      err = ldnrt_errorf(LDNRT_ERROR_TRAP, "%s", frame.message);
+      err = ldnrt_errorf(frame.code, "%s", frame.message);
     } else {
+      /* Kernels may still run: results are complete after this. On error
+       * the buffers are still released below. */
+      if (artifact->gpu) {
+        char what[512];
+        snprintf(what, sizeof what, "entry point '%s'", entry->name);
+        err = ldnrt_gpu_synchronize(artifact->gpu, what);
+      }
       /* The caller owns a result buffer unless it is NULL, the constant
        * sentinel, an input, or shared with another result (ABI). Owned
        * buffers are adopted by the output tensors where possible, freed

@@ -155,6 +155,26 @@ static ldnrt_error *parse_entry(const cJSON *json, const char *where,
   return NULL;
 }
 
+/* `target`: what the artifact runs on, "cpu" (also when absent: artifacts
+ * written before GPU targets existed), "cuda" or "emu". */
+static ldnrt_error *parse_target(const cJSON *root, char **out) {
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, "target");
+  if (!item) {
+    *out = ldnrt_strdup("cpu");
+    return *out ? NULL : ldnrt_error_oom();
+  }
+  ldnrt_error *err = string_member(root, "manifest", "target", 1, out);
+  if (err)
+    return err;
+  if (strcmp(*out, "cpu") != 0 && strcmp(*out, "cuda") != 0 &&
+      strcmp(*out, "emu") != 0)
+    return ldnrt_errorf(LDNRT_ERROR_FORMAT,
+                        "target: unknown target '%s' (expected cpu, cuda or "
+                        "emu)",
+                        *out);
+  return NULL;
+}
+
 static ldnrt_error *parse_root(const cJSON *root, ldnrt_manifest *m) {
   if (!cJSON_IsObject(root))
     return format_error("manifest", "expected a JSON object");
@@ -168,8 +188,9 @@ static ldnrt_error *parse_root(const cJSON *root, ldnrt_manifest *m) {
     return ldnrt_errorf(
         LDNRT_ERROR_UNSUPPORTED,
         "abi %" PRId64 " is not supported (this runtime reads abi 1)", m->abi);
-  if ((err = string_member(root, "manifest", "producer", 0, &m->producer)) ||
-      (err = string_member(root, "manifest", "target", 1, &m->target)))
+  if ((err = string_member(root, "manifest", "producer", 0, &m->producer)))
+    return err;
+  if ((err = parse_target(root, &m->target)))
     return err;
 
   const cJSON *entries;

@@ -12,6 +12,7 @@
 #include "trap.h"
 #include "allocator.h"
 #include "../core/internal.h"
+#include "../gpu/calls.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,22 +25,32 @@ int ldnrt_call_guarded(void (*fn)(void **), void **args,
                        ldnrt_trap_frame *frame) {
   frame->prev = current_frame;
   frame->live = NULL;
+  frame->gpu_handles = NULL;
+  frame->code = LDNRT_ERROR_TRAP;
   frame->message[0] = '\0';
   current_frame = frame;
   /* Nothing local to this function changes between setjmp and longjmp. */
   if (setjmp(frame->env) != 0) {
     current_frame = frame->prev;
     /* The abandoned call cannot free what it allocated: do it here. */
+    if (frame->gpu)
+      ldnrt_gpu_call_abandoned(frame);
     ldnrt_allocator_release_frame(frame);
     return 1;
   }
   fn(args);
   current_frame = frame->prev;
+  if (frame->gpu)
+    ldnrt_gpu_call_returned(frame);
   ldnrt_allocator_detach_frame(frame);
   return 0;
 }
 
 LDNRT_API void ldnrt_trap(const char *message) {
+  ldnrt_trap_with_code(LDNRT_ERROR_TRAP, message);
+}
+
+void ldnrt_trap_with_code(ldnrt_error_code code, const char *message) {
   ldnrt_trap_frame *frame = current_frame;
   if (!message)
     message = "ldnrt_trap called with a NULL message";
@@ -50,6 +61,7 @@ LDNRT_API void ldnrt_trap(const char *message) {
     fflush(stderr);
     abort();
   }
+  frame->code = code;
   snprintf(frame->message, sizeof frame->message, "%s", message);
   longjmp(frame->env, 1);
 }

@@ -486,6 +486,12 @@ TEST_F(ManifestTest, AcceptsAValidManifest) {
                      "\"entries\": [" ENTRY(ARG("\"f32\"", "[-1, 0, 7]")) "]}"),
             "");
   EXPECT_EQ(loadWith("{" HEAD "\"entries\": []}"), "");
+  // Without a target, an artifact is for the CPU.
+  set_("{\"abi\": 1, \"producer\": \"t\", \"entries\": []}");
+  Artifact untargeted = load(kConfigurable);
+  ASSERT_TRUE(untargeted);
+  EXPECT_STREQ(ldnrt_artifact_target(untargeted.get()), "cpu");
+  untargeted.reset();
   set_("{" HEAD "\"entries\": [" ENTRY("") "]}");
   Artifact a = load(kConfigurable);
   ASSERT_TRUE(a);
@@ -513,8 +519,13 @@ TEST_F(ManifestTest, RejectsInvalidManifests) {
        "abi: expected an integer"},
       {"{\"abi\": 1, \"target\": \"cpu\", \"entries\": []}",
        "manifest: missing field 'producer'"},
-      {"{\"abi\": 1, \"producer\": \"t\", \"entries\": []}",
-       "manifest: missing field 'target'"},
+      {"{\"abi\": 1, \"producer\": \"t\", \"target\": \"tpu\", "
+       "\"entries\": []}",
+       "invalid manifest: target: unknown target 'tpu' (expected cpu, cuda "
+       "or emu)"},
+      {"{\"abi\": 1, \"producer\": \"t\", \"target\": 1, "
+       "\"entries\": []}",
+       "manifest.target: expected a string"},
       {"{\"abi\": 1, \"producer\": \"t\", \"target\": \"cuda\", "
        "\"entries\": []}",
        "artifact was compiled for target 'cuda', but the context's backend "

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Driver/Compile.h"
+#include "Target/Emu.h"
 #include "Target/Passes.h"
 #include "ldn/Conversion/Passes.h"
 #include "ldn/IR/LDNDialect.h"
@@ -17,6 +18,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -41,9 +43,10 @@ static cl::opt<ldn::Target> target(
     "target", cl::desc("What to compile for"), cl::init(ldn::Target::CPU),
     cl::values(clEnumValN(ldn::Target::CPU, "cpu", "the host CPU (default)"),
                clEnumValN(ldn::Target::CUDA, "cuda",
-                          "NVIDIA GPUs (not available yet)"),
+                          "NVIDIA GPUs (--chips; device code embedded)"),
                clEnumValN(ldn::Target::Emu, "emu",
-                          "the GPU emulator (not available yet)")),
+                          "the GPU kernels of --target=cuda, compiled for the runtime's GPU "
+                          "emulator (runs on this CPU)")),
     cl::cat(category));
 static cl::opt<ldn::Emit> emit(
     "emit", cl::desc("What to write"), cl::init(ldn::Emit::SharedLibrary),
@@ -52,7 +55,10 @@ static cl::opt<ldn::Emit> emit(
                clEnumValN(ldn::Emit::LLVM, "llvm", "optimized LLVM IR"),
                clEnumValN(ldn::Emit::Object, "obj", "an object file"),
                clEnumValN(ldn::Emit::SharedLibrary, "so",
-                          "a loadable shared library (default)")),
+                          "a loadable shared library (default)"),
+               clEnumValN(ldn::Emit::PTX, "ptx",
+                          "--target=cuda: the kernels' PTX for one chip "
+                          "(for ptxas -v)")),
     cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0-3"),
                                   cl::Prefix, cl::init(3), cl::cat(category));
@@ -66,6 +72,27 @@ static cl::opt<int64_t> fftThreshold(
     "fft-threshold",
     cl::desc("ldn.long_conv strategy=auto uses the FFT from this length on"),
     cl::init(1024), cl::cat(category));
+
+static cl::list<std::string> chips(
+    "chips",
+    cl::desc("--target=cuda: NVIDIA chips to compile for, e.g. "
+             "sm_80,sm_90 (default sm_80); one artifact holds them all"),
+    cl::CommaSeparated, cl::value_desc("sm_XX,..."), cl::cat(category));
+static cl::opt<std::string> cudaFormat(
+    "cuda-format",
+    cl::desc("--target=cuda: device code as fatbin (default: cubins for "
+             "every chip plus the newest PTX), bin (one chip's cubin) or "
+             "isa (PTX, compiled by the driver when loaded)"),
+    cl::init("fatbin"), cl::cat(category));
+static cl::opt<unsigned> ptxVersion(
+    "ptx-version",
+    cl::desc("--target=cuda: PTX ISA version times ten (default 80)"),
+    cl::init(80), cl::cat(category));
+static cl::opt<std::string> cudaPath(
+    "cuda-path",
+    cl::desc("--target=cuda: the CUDA toolkit with libdevice, ptxas and "
+             "fatbinary (default: $CUDA_PATH, else /usr/local/cuda)"),
+    cl::init(""), cl::cat(category));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
@@ -95,6 +122,7 @@ int main(int argc, char **argv) {
       "tensors) to a shared library with one ldn_entry_<name> per public "
       "function and an embedded manifest\n\n"
       "  ldn-compile model.mlir --target=cpu -o model.so\n"
+      "  ldn-compile model.mlir --target=cuda --chips=sm_80,sm_90 -o model.so\n"
       "  ldn-compile model.mlir --emit=mlir -o -   # inspect the lowering\n");
 
   auto fail = [](const Twine &message) {
@@ -104,7 +132,8 @@ int main(int argc, char **argv) {
   if (optLevel > 3)
     return fail("-O" + Twine(optLevel) + " is not a level; use -O0 to -O3");
   if (outputFilename.empty()) {
-    if (emit == ldn::Emit::MLIR || emit == ldn::Emit::LLVM)
+    if (emit == ldn::Emit::MLIR || emit == ldn::Emit::LLVM ||
+        emit == ldn::Emit::PTX)
       outputFilename = "-";
     else
       return fail("no output file: pass -o <path>");
@@ -123,6 +152,10 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
+  // gpu-module-to-binary translates kernels to LLVM IR for NVVM.
+  registerAllToLLVMIRTranslations(registry);
+  // --target=emu serializes kernels through #ldn_emu.target.
+  ldn::registerEmuTarget(registry);
   registry.insert<ldn::LDNDialect>();
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
@@ -142,6 +175,10 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.fftThreshold = fftThreshold;
   options.outputPath = outputFilename;
+  options.chips.assign(chips.begin(), chips.end());
+  options.cudaFormat = cudaFormat;
+  options.ptxVersion = ptxVersion;
+  options.cudaPath = cudaPath;
   options.configurePassManager = [](PassManager &pm) {
     return applyPassManagerCLOptions(pm);
   };

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Pipelines/Pipelines.h"
+#include "Target/Emu.h"
 #include "Target/Passes.h"
 #include "ldn/Conversion/Passes.h"
 #include "ldn/IR/LDNDialect.h"
@@ -18,6 +19,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -41,10 +43,14 @@ int main(int argc, char **argv) {
   ldn::registerLDNConversionPasses();
   ldn::registerLDNTargetPasses();
   ldn::registerPipelines();
+  ldn::registerEmuPipelines();
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
+  // gpu-module-to-binary translates kernels to LLVM IR for NVVM.
+  registerAllToLLVMIRTranslations(registry);
   registry.insert<ldn::LDNDialect>();
+  ldn::registerEmuTarget(registry);
 
   auto [inputFilename, outputFilename] = registerAndParseCLIOptions(
       argc, argv,

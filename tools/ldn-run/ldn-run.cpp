@@ -599,8 +599,12 @@ int main(int argc, char **argv) {
       "--output y.npy\n"
       "  ldn-run model.so --random x=3x65x8 --check --bench 20\n");
 
+  // The artifact says which backend it needs (cpu, cuda or emu).
+  ldnrt_backend backend = LDNRT_BACKEND_CPU;
+  if (failed(ldnrt_artifact_peek_backend(artifactPath.c_str(), &backend)))
+    return EXIT_FAILURE;
   ldnrt_context *rawContext = nullptr;
-  if (failed(ldnrt_context_create(LDNRT_BACKEND_CPU, &rawContext)))
+  if (failed(ldnrt_context_create(backend, &rawContext)))
     return EXIT_FAILURE;
   std::unique_ptr<ldnrt_context, ContextDeleter> context(rawContext);
   ldnrt_artifact *rawArtifact = nullptr;

@@ -6,6 +6,7 @@
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
+class OpBuilder;
 class RewritePatternSet;
 
 namespace ldn {
@@ -16,6 +17,11 @@ namespace ldn {
 /// Adds the patterns that lower every ldn op to linalg/scf/tensor/arith/math.
 void populateLDNToLinalgPatterns(RewritePatternSet &patterns,
                                  int64_t fftThreshold = 1024);
+
+/// Before `op` (an ldn op), asserts every operand-dimension equality that
+/// ops.md requires and that only run time can decide (dynamic sizes), so that
+/// a mismatch is a reported error rather than an out-of-bounds access.
+void insertRuntimeDimChecks(OpBuilder &builder, Operation *op);
 
 #define GEN_PASS_REGISTRATION
 #include "ldn/Conversion/Passes.h.inc"

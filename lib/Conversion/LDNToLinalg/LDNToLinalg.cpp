@@ -37,29 +37,19 @@ void mlir::ldn::populateLDNToLinalgPatterns(RewritePatternSet &patterns,
   lowering::populateLongConvLowering(patterns, fftThreshold);
 }
 
-/// Before each ldn op, asserts every operand-dimension equality that ops.md
-/// requires and that only run time can decide (dynamic sizes), so that a
-/// mismatch is a reported error rather than an out-of-bounds access.
-static void insertRuntimeDimChecks(Operation *root) {
-  SmallVector<Operation *> ops;
-  root->walk([&](Operation *op) {
-    if (isa<LDNDialect>(op->getDialect()))
-      ops.push_back(op);
-  });
-  OpBuilder builder(root->getContext());
-  for (Operation *op : ops) {
-    SmallVector<DimConstraint> constraints;
-    getRuntimeDimConstraints(op, constraints);
-    builder.setInsertionPoint(op);
-    Location loc = op->getLoc();
-    for (const DimConstraint &c : constraints) {
-      Value lhs = tensor::DimOp::create(builder, loc, c.lhs, c.lhsDim);
-      Value rhs = tensor::DimOp::create(builder, loc, c.rhs, c.rhsDim);
-      Value equal = arith::CmpIOp::create(builder, loc,
-                                          arith::CmpIPredicate::eq, lhs, rhs);
-      // ldn-lower-asserts-to-trap prefixes the op's location.
-      cf::AssertOp::create(builder, loc, equal, c.message);
-    }
+void mlir::ldn::insertRuntimeDimChecks(OpBuilder &builder, Operation *op) {
+  SmallVector<DimConstraint> constraints;
+  getRuntimeDimConstraints(op, constraints);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(op);
+  Location loc = op->getLoc();
+  for (const DimConstraint &c : constraints) {
+    Value lhs = tensor::DimOp::create(builder, loc, c.lhs, c.lhsDim);
+    Value rhs = tensor::DimOp::create(builder, loc, c.rhs, c.rhsDim);
+    Value equal = arith::CmpIOp::create(builder, loc,
+                                        arith::CmpIPredicate::eq, lhs, rhs);
+    // ldn-lower-asserts-to-trap prefixes the op's location.
+    cf::AssertOp::create(builder, loc, equal, c.message);
   }
 }
 
@@ -77,7 +67,14 @@ struct LDNToLinalgPass : ldn::impl::LDNToLinalgBase<LDNToLinalgPass> {
                            tensor::TensorDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 
-    insertRuntimeDimChecks(getOperation());
+    SmallVector<Operation *> ldnOps;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<LDNDialect>(op->getDialect()))
+        ldnOps.push_back(op);
+    });
+    OpBuilder builder(context);
+    for (Operation *op : ldnOps)
+      insertRuntimeDimChecks(builder, op);
     RewritePatternSet patterns(context);
     populateLDNToLinalgPatterns(patterns, fftThreshold);
     if (failed(applyPartialConversion(getOperation(), target,

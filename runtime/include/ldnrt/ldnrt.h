@@ -22,6 +22,19 @@
  * - Thread safety: distinct objects may be used from distinct threads freely.
  *   A loaded artifact is immutable and may be invoked from several threads at
  *   once (as far as the compiled code allows). Tensors are not synchronised.
+ * - GPU artifacts (compiled with --target=cuda or --target=emu) are loaded
+ *   and invoked through the same calls, in a context of the matching
+ *   backend. Their host code calls MLIR's `mgpu*` functions, which this
+ *   library exports and forwards to the backend: `cuda` (the CUDA driver,
+ *   found at run time as libcuda.so.1 or $LDNRT_CUDA_LIBRARY; building and
+ *   CPU use need no CUDA) or `emu` (an emulator running the kernels on host
+ *   threads, when built in). Backend failures are errors like any other:
+ *   context creation says why a backend cannot run here ("no CUDA driver
+ *   found (...)", "no CUDA device", "emulator backend not built ..."),
+ *   ldnrt_artifact_load() fails when a device module does not load, and a
+ *   failed launch, allocation or copy abandons the ldnrt_invoke() call with
+ *   an LDNRT_ERROR_DEVICE error such as "CUDA launch of k failed: <driver
+ *   message>". See ldnrt_take_gpu_error() for failures outside those calls.
  *
  * Minimal use
  * -----------
@@ -77,7 +90,9 @@ typedef enum ldnrt_error_code {
   LDNRT_ERROR_FORMAT = 4,      /* malformed file, manifest or artifact */
   LDNRT_ERROR_UNSUPPORTED = 5, /* valid but not supported (backend, dtype) */
   LDNRT_ERROR_NOT_FOUND = 6,   /* unknown entry point, missing symbol */
-  LDNRT_ERROR_TRAP = 7         /* compiled code called ldnrt_trap() */
+  LDNRT_ERROR_TRAP = 7,        /* compiled code called ldnrt_trap() */
+  LDNRT_ERROR_DEVICE = 8       /* a GPU backend failed: module load, launch,
+                                  device memory, synchronisation */
 } ldnrt_error_code;
 
 /* The error's message: specific, one line, no trailing newline. Never NULL
@@ -89,6 +104,14 @@ LDNRT_API ldnrt_error_code ldnrt_error_get_code(const ldnrt_error *error);
 
 /* Releases an error. Accepts NULL. */
 LDNRT_API void ldnrt_error_free(ldnrt_error *error);
+
+/* The first GPU failure since the last call that happened outside
+ * ldnrt_artifact_load() and ldnrt_invoke() (which report their own), or
+ * NULL; the caller owns it and the slot is emptied. Such failures come from
+ * artifacts' destructors (module unload in ldnrt_artifact_free()), from
+ * releasing GPU memory, or from code that calls the `mgpu*` functions
+ * itself. Thread-safe; one slot per process. */
+LDNRT_API ldnrt_error *ldnrt_take_gpu_error(void);
 
 /* Releases a buffer the runtime allocated for the caller (e.g. by
  * ldnrt_npy_write_memory). Accepts NULL. */
@@ -186,8 +209,8 @@ LDNRT_API ldnrt_error *ldnrt_tensor_to_contiguous(const ldnrt_tensor *tensor,
 
 typedef enum ldnrt_backend {
   LDNRT_BACKEND_CPU = 0,  /* artifacts compiled with --target=cpu */
-  LDNRT_BACKEND_CUDA = 1, /* not implemented yet: context creation fails */
-  LDNRT_BACKEND_EMU = 2   /* not implemented yet: context creation fails */
+  LDNRT_BACKEND_CUDA = 1, /* --target=cuda: NVIDIA GPUs, driver API */
+  LDNRT_BACKEND_EMU = 2   /* --target=emu: GPU kernels run on the host */
 } ldnrt_backend;
 
 typedef struct ldnrt_context ldnrt_context;
@@ -195,8 +218,18 @@ typedef struct ldnrt_context ldnrt_context;
 /* "cpu", "cuda", "emu" (the manifest's `target` spelling), else "invalid". */
 LDNRT_API const char *ldnrt_backend_name(ldnrt_backend backend);
 
-/* Creates a context. Only LDNRT_BACKEND_CPU is supported for now; the others
- * return an LDNRT_ERROR_UNSUPPORTED error. */
+/* 1 if this library was built with `backend` (cpu and cuda always are; the
+ * emulator is optional), else 0. Built does not mean usable: CUDA also
+ * needs a driver and a device, which ldnrt_context_create() checks. */
+LDNRT_API int ldnrt_backend_is_built(ldnrt_backend backend);
+
+/* Creates a context. For a GPU backend this readies it, once per process:
+ * CUDA loads the driver and retains the primary context of device 0. Fails
+ * with LDNRT_ERROR_UNSUPPORTED when the backend cannot run here, e.g.
+ *     no CUDA driver found (libcuda.so.1: cannot open shared object file:
+ *     No such file or directory)
+ *     no CUDA device
+ *     emulator backend not built (...) */
 LDNRT_API ldnrt_error *ldnrt_context_create(ldnrt_backend backend,
                                             ldnrt_context **out);
 LDNRT_API ldnrt_backend ldnrt_context_backend(const ldnrt_context *context);
@@ -218,6 +251,13 @@ typedef struct ldnrt_value_info {
   const int64_t *shape; /* rank values; -1 marks a dynamic dimension */
 } ldnrt_value_info;
 
+/* The backend the artifact at `path` was compiled for (its manifest's
+ * `target`), read from the file without loading it: loading runs the
+ * artifact's constructors, which for a GPU artifact load device code. Use it
+ * to create the right context first. */
+LDNRT_API ldnrt_error *ldnrt_artifact_peek_backend(const char *path,
+                                                   ldnrt_backend *out);
+
 /*
  * Loads an artifact: dlopen(path, RTLD_NOW | RTLD_LOCAL) (a path without '/'
  * is taken relative to the working directory, not searched for), reads the
@@ -225,6 +265,10 @@ typedef struct ldnrt_value_info {
  * context's backend, every field present and well-typed, known dtypes, rank
  * <= LDNRT_MAX_RANK, dimensions >= -1, unique entry names) and resolves every
  * entry's symbol. The artifact must be freed before its context.
+ *
+ * A GPU artifact loads its device modules from global constructors while
+ * dlopen runs; if one fails, so does the load, with the backend's message
+ * (e.g. "CUDA module load failed: device kernel image is invalid").
  */
 LDNRT_API ldnrt_error *ldnrt_artifact_load(ldnrt_context *context,
                                            const char *path,
@@ -233,7 +277,8 @@ LDNRT_API ldnrt_error *ldnrt_artifact_load(ldnrt_context *context,
  * are copies). Accepts NULL. */
 LDNRT_API void ldnrt_artifact_free(ldnrt_artifact *artifact);
 
-/* The path given to ldnrt_artifact_load() and the manifest's fields. */
+/* The path given to ldnrt_artifact_load() and the manifest's fields; the
+ * target is "cpu", "cuda" or "emu" (a manifest without one is "cpu"). */
 LDNRT_API const char *ldnrt_artifact_path(const ldnrt_artifact *artifact);
 LDNRT_API const char *ldnrt_artifact_producer(const ldnrt_artifact *artifact);
 LDNRT_API const char *ldnrt_artifact_target(const ldnrt_artifact *artifact);
@@ -279,7 +324,16 @@ LDNRT_API const ldnrt_value_info *ldnrt_entry_result(const ldnrt_entry *entry,
  *
  * If the compiled code calls ldnrt_trap(msg), the call is abandoned and the
  * error (code LDNRT_ERROR_TRAP) has exactly `msg` as its message. Buffers the
- * compiled code had allocated before trapping are leaked.
+ * compiled code had allocated before trapping are released.
+ *
+ * GPU artifacts: inputs are first copied into memory kernels can reach (for
+ * CUDA, managed memory; the caller's tensors are never touched), and every
+ * buffer the call allocates lives there too. A backend failure during the
+ * call abandons it like a trap, with code LDNRT_ERROR_DEVICE (its buffers,
+ * streams, events and gpu.alloc blocks are released). The call
+ * waits for all GPU work before returning. Result tensors may then point
+ * into managed memory: they are ordinary tensors to read and to free with
+ * ldnrt_tensor_free(), but their data belongs to the driver's context.
  */
 LDNRT_API ldnrt_error *ldnrt_invoke(const ldnrt_artifact *artifact,
                                     const char *entry_name,
@@ -306,7 +360,8 @@ LDNRT_API LDNRT_NORETURN void ldnrt_trap(const char *message);
 /*
  * Compiled code allocates its buffers through the runtime, which keeps large
  * freed blocks for reuse by later calls (up to LDNRT_CACHE_MB megabytes,
- * default 1024). This returns every cached block to the system.
+ * default 1024; host and GPU-shared blocks alike). This returns every cached
+ * block to the system (or to the GPU driver).
  */
 LDNRT_API void ldnrt_release_cached_memory(void);
 

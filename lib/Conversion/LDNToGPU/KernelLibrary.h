@@ -1,0 +1,39 @@
+//===- KernelLibrary.h - the embedded GPU kernel sources --------*- C++ -*-===//
+//
+// The GPU kernels are written in MLIR (Kernels/<op>.mlir): each file holds
+// private host functions whose bodies are gpu.launch ops on memrefs. They are
+// embedded into the compiler at build time; a lowering asks for a function by
+// name and gets it inserted into the module being compiled.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LDN_LIB_CONVERSION_LDNTOGPU_KERNELLIBRARY_H
+#define LDN_LIB_CONVERSION_LDNTOGPU_KERNELLIBRARY_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace mlir::ldn::gpu_lowering {
+
+/// The attribute that marks the declaration of a kernel host function whose
+/// body is still to come from Kernels/<value>.mlir.
+inline constexpr llvm::StringLiteral kKernelSourceAttr = "ldn.gpu_kernel";
+
+/// A private declaration of the function `name` of Kernels/`file`.mlir in
+/// `module`, marked with kKernelSourceAttr, unless a function of that name is
+/// already there. The bodies come later (defineKernels): until bufferization
+/// and buffer deallocation are done, a kernel body (gpu.barrier has unknown
+/// memory effects) would stop them.
+FailureOr<func::FuncOp> lookupOrDeclareKernel(ModuleOp module, StringRef file,
+                                              StringRef name);
+
+/// Gives every declaration made by lookupOrDeclareKernel its body (and adds
+/// the private functions of the same source that it calls).
+LogicalResult defineKernels(ModuleOp module);
+
+/// The embedded source of Kernels/`file`.mlir, or an empty string.
+StringRef getKernelSource(StringRef file);
+
+} // namespace mlir::ldn::gpu_lowering
+
+#endif // LDN_LIB_CONVERSION_LDNTOGPU_KERNELLIBRARY_H

@@ -1,0 +1,94 @@
+//===- LinearAttention.cpp - ldn.linear_attention as a GPU recurrence -----===//
+//
+// The operands keep their [B,T,H,*] / [B,H,dk,dv] layouts (row-major views
+// of the buffers, no copies). A per-head decay [B,T,H] is viewed as
+// [B,T,H,1], so the kernel reads every decay through one 4-D view; whether
+// it is per head or per channel is a flag, so that the per-head form loads
+// (and exponentiates) one gate per step, not dk.
+// Absent optional operands are replaced by another view of the same rank
+// that the kernel never reads (its flag is false). The kernel is
+// Kernels/linear_attention.mlir.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+#include "Utils.h"
+
+#include "ldn/Conversion/Passes.h"
+#include "ldn/IR/LDNOps.h"
+
+#include "../LDNToLinalg/Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::ldn;
+using namespace mlir::ldn::gpu_lowering;
+
+namespace {
+struct LinearAttentionToKernel : OpRewritePattern<LinearAttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LinearAttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    insertRuntimeDimChecks(rewriter, op);
+    // [B,T,H,dk] from q, dv from v: the run-time checks made the other
+    // operands agree.
+    SmallVector<OpFoldResult> qSizes =
+        lowering::getSizes(rewriter, loc, op.getQ());
+    OpFoldResult dv = lowering::getSizes(rewriter, loc, op.getV())[3];
+    SmallVector<OpFoldResult> vSizes = {qSizes[0], qSizes[1], qSizes[2], dv};
+    SmallVector<OpFoldResult> stateSizes = {qSizes[0], qSizes[2], qSizes[3],
+                                            dv};
+    auto view = [&](Value tensor, ArrayRef<OpFoldResult> sizes) {
+      return kernelView(rewriter, loc, toInputBuffer(rewriter, loc, tensor),
+                        sizes, rowMajorStrides(rewriter, loc, sizes));
+    };
+    Value q = view(op.getQ(), qSizes);
+    Value k = view(op.getK(), qSizes);
+    Value v = view(op.getV(), vSizes);
+
+    bool perChannel = false;
+    Value decay = q; // not read without a decay
+    if (Value logDecay = op.getDecay()) {
+      perChannel = cast<RankedTensorType>(logDecay.getType()).getRank() == 4;
+      SmallVector<OpFoldResult> decaySizes(qSizes);
+      if (!perChannel)
+        decaySizes[3] = rewriter.getIndexAttr(1);
+      decay = view(logDecay, decaySizes);
+    }
+
+    Value o = allocOutputBuffer(rewriter, loc, vSizes);
+    Value state = allocOutputBuffer(rewriter, loc, stateSizes);
+    Value oView =
+        kernelView(rewriter, loc, o, vSizes,
+                   rowMajorStrides(rewriter, loc, vSizes));
+    Value stateView =
+        kernelView(rewriter, loc, state, stateSizes,
+                   rowMajorStrides(rewriter, loc, stateSizes));
+    Value init = op.getInit() ? view(op.getInit(), stateSizes)
+                              : stateView; // not read without init
+    Value scale = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getF32FloatAttr(op.getScale().convertToFloat()));
+    if (failed(callKernel(
+            rewriter, op, "linear_attention", "ldn_gpu_linear_attention",
+            {q, k, v, decay, init, oView, stateView,
+             boolConstant(rewriter, loc, op.getCausal()),
+             boolConstant(rewriter, loc, op.getDecay() != nullptr),
+             boolConstant(rewriter, loc, perChannel),
+             boolConstant(rewriter, loc, op.getInit() != nullptr), scale})))
+      return failure();
+    rewriter.replaceOp(
+        op, {toResultTensor(rewriter, loc, o, op.getO().getType()),
+             toResultTensor(rewriter, loc, state,
+                            op.getFinalState().getType())});
+    return success();
+  }
+};
+} // namespace
+
+void gpu_lowering::populateLinearAttentionKernel(RewritePatternSet &patterns) {
+  patterns.add<LinearAttentionToKernel>(patterns.getContext());
+}

@@ -1,0 +1,91 @@
+//===- LongConv.cpp - ldn.long_conv as a tiled or shared-memory FFT kernel ===//
+//
+// v and the result are [B, T, C] views, the kernel its [C, Lk] buffer. The
+// strategy attribute goes to the kernel as an index (0 auto, 1 direct,
+// 2 fft): which algorithm runs is decided on the host from the run-time
+// sizes (Kernels/long_conv.mlir), since the FFT kernel only exists for
+// transforms that fit in shared memory.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+#include "Utils.h"
+
+#include "ldn/Conversion/Passes.h"
+#include "ldn/IR/LDNOps.h"
+
+#include "../LDNToLinalg/Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::ldn;
+using namespace mlir::ldn::gpu_lowering;
+
+namespace {
+/// The kernel's encoding of ConvStrategy.
+int64_t strategyCode(ConvStrategy strategy) {
+  switch (strategy) {
+  case ConvStrategy::automatic:
+    return 0;
+  case ConvStrategy::direct:
+    return 1;
+  case ConvStrategy::fft:
+    return 2;
+  }
+  llvm_unreachable("unknown ldn.long_conv strategy");
+}
+
+struct LongConvToKernel : OpRewritePattern<LongConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LongConvOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    insertRuntimeDimChecks(rewriter, op);
+
+    // A bidirectional kernel holds 2L lags: the verifier checked a static
+    // length, a dynamic one is checked here as in the CPU lowering.
+    Value kernel = op.getKernel();
+    if (op.getBidirectional() &&
+        cast<RankedTensorType>(kernel.getType()).isDynamicDim(1)) {
+      Value lags = lowering::getDim(rewriter, loc, kernel, 1);
+      Value parity = arith::RemUIOp::create(rewriter, loc, lags,
+                                            indexConstant(rewriter, loc, 2));
+      Value even =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                parity, indexConstant(rewriter, loc, 0));
+      cf::AssertOp::create(rewriter, loc, even,
+                           "ldn.long_conv: a bidirectional 'kernel' must hold "
+                           "an even number 2L of lags");
+    }
+
+    Value v = op.getV();
+    SmallVector<OpFoldResult> sizes = lowering::getSizes(rewriter, loc, v);
+    SmallVector<OpFoldResult> strides = rowMajorStrides(rewriter, loc, sizes);
+    SmallVector<OpFoldResult> kernelSizes =
+        lowering::getSizes(rewriter, loc, kernel);
+    Value vView = kernelView(rewriter, loc, toInputBuffer(rewriter, loc, v),
+                             sizes, strides);
+    Value kView =
+        kernelView(rewriter, loc, toInputBuffer(rewriter, loc, kernel),
+                   kernelSizes, rowMajorStrides(rewriter, loc, kernelSizes));
+    Value y = allocOutputBuffer(rewriter, loc, sizes);
+    Value yView = kernelView(rewriter, loc, y, sizes, strides);
+    if (failed(callKernel(
+            rewriter, op, "long_conv", "ldn_gpu_long_conv",
+            {vView, kView, yView,
+             boolConstant(rewriter, loc, op.getBidirectional()),
+             indexConstant(rewriter, loc, strategyCode(op.getStrategy()))})))
+      return failure();
+    rewriter.replaceOp(op, toResultTensor(rewriter, loc, y, op.getType()));
+    return success();
+  }
+};
+} // namespace
+
+void gpu_lowering::populateLongConvKernel(RewritePatternSet &patterns) {
+  patterns.add<LongConvToKernel>(patterns.getContext());
+}

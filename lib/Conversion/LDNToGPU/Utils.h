@@ -1,0 +1,58 @@
+//===- Utils.h - helpers shared by the ldn-to-gpu lowerings -----*- C++ -*-===//
+//
+// Every GPU lowering has the same shape: operands become f32 buffers, viewed
+// by the kernel through fully dynamic strided memrefs (so one kernel serves
+// every rank, layout and broadcast), results are fresh buffers, and a call
+// to the kernel's host function fills them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LDN_LIB_CONVERSION_LDNTOGPU_UTILS_H
+#define LDN_LIB_CONVERSION_LDNTOGPU_UTILS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::ldn::gpu_lowering {
+
+/// `tensor` as an f32 buffer with the identity layout, for reading only
+/// (converted to f32 first when it is f16/bf16).
+Value toInputBuffer(OpBuilder &b, Location loc, Value tensor);
+
+/// A new f32 buffer of the given sizes, for a kernel to write.
+Value allocOutputBuffer(OpBuilder &b, Location loc,
+                        ArrayRef<OpFoldResult> sizes);
+
+/// The kernel's view of `buffer` (identity layout): `sizes` and `strides` in
+/// elements from the start of the buffer, as a memref with fully dynamic
+/// sizes, strides and offset (the type every kernel argument has). A stride
+/// 0 broadcasts.
+Value kernelView(OpBuilder &b, Location loc, Value buffer,
+                 ArrayRef<OpFoldResult> sizes, ArrayRef<OpFoldResult> strides);
+
+/// Row-major strides for `sizes`.
+SmallVector<OpFoldResult> rowMajorStrides(OpBuilder &b, Location loc,
+                                          ArrayRef<OpFoldResult> sizes);
+
+/// The product of `sizes` (1 for none).
+OpFoldResult product(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes);
+
+/// The op result held by `buffer` once the kernel has run: its tensor,
+/// converted to `resultType`'s element type and cast to its (possibly more
+/// static) shape.
+Value toResultTensor(OpBuilder &b, Location loc, Value buffer,
+                     Type resultType);
+
+/// Calls the kernel host function `name` of Kernels/`file`.mlir with `args`,
+/// declaring the function in the enclosing module the first time (its body
+/// comes with ldn-define-gpu-kernels).
+LogicalResult callKernel(RewriterBase &rewriter, Operation *op,
+                         StringRef file, StringRef name, ValueRange args);
+
+/// An i1 / index constant.
+Value boolConstant(OpBuilder &b, Location loc, bool value);
+Value indexConstant(OpBuilder &b, Location loc, int64_t value);
+
+} // namespace mlir::ldn::gpu_lowering
+
+#endif // LDN_LIB_CONVERSION_LDNTOGPU_UTILS_H
