@@ -11,7 +11,7 @@ config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ldn_obj_root, "test")
 # unit/ holds gtest sources run by ctest, not lit tests.
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit", "Inputs"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit", "Inputs", "compare_backends.py"]
 
 config.substitutions.append(("%ldn_src_root", config.ldn_src_root))
 config.substitutions.append(("%ldn_obj_root", config.ldn_obj_root))

@@ -16,6 +16,7 @@
 
 #include "Pipelines/Pipelines.h"
 #include "Pipelines/Stages.h"
+#include "Target/CUDAToolkit.h"
 #include "Target/Emu.h"
 #include "Target/Passes.h"
 #include "ldn/Conversion/Passes.h"
@@ -61,6 +62,10 @@ static void addKernelGeneration(OpPassManager &pm,
   pm.addPass(ldn::createLDNExpandMemRefCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addPass(ldn::createLDNParallelLoopsToGPU());
+  // Constants and index arithmetic into the kernels: static sizes then fold
+  // (divisions by constants become shifts) instead of arriving as kernel
+  // parameters.
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(ldn::createLDNMergeGPUModules());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -92,7 +97,7 @@ void mlir::ldn::buildCUDAPipeline(OpPassManager &pm,
 
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";
-  binary.toolkitPath = options.cudaPath;
+  binary.toolkitPath = findCUDAToolkit(options.cudaPath);
   pm.addPass(createGpuModuleToBinaryPass(binary));
   LDNLinkCUDABinariesOptions link;
   link.format = options.format;

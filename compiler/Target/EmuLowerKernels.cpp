@@ -49,6 +49,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -458,7 +459,13 @@ struct LDNEmuLowerKernels
     gpu::GPUModuleOp module = getOperation();
     MLIRContext *context = &getContext();
 
-    // 1. GPU-level rewrites, affine, libm.
+    // 1. GPU-level rewrites, affine, libm. libm has no rsqrt: 1 / sqrt.
+    {
+      RewritePatternSet patterns(context);
+      math::populateExpansionPatterns(patterns, {"rsqrt"});
+      if (failed(applyPatternsGreedily(module, std::move(patterns))))
+        return signalPassFailure();
+    }
     {
       RewritePatternSet patterns(context);
       populateGpuRewritePatterns(patterns);

@@ -112,6 +112,13 @@ struct EmitEntryWrappers
       if (failed(checkEntryTypes(func)))
         return signalPassFailure();
       emitWrapper(builder, func);
+      // Only the wrappers are the artifact's interface. Exported under
+      // the model's own names, the functions could be interposed by a
+      // library symbol of the same name (a model function `glob` would call
+      // libc's).
+      func->setAttr("llvm.linkage", LLVM::LinkageAttr::get(
+                                        module.getContext(),
+                                        LLVM::Linkage::Internal));
     }
   }
 };

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Target/CUDAToolkit.h"
 #include "Target/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -45,15 +46,8 @@ struct TempFile {
 
 class CUDAToolkit {
 public:
-  CUDAToolkit(Location loc, StringRef path) : loc(loc), root(path.str()) {
-    if (root.empty()) {
-      if (std::optional<std::string> env =
-              llvm::sys::Process::GetEnv("CUDA_PATH"))
-        root = *env;
-      else
-        root = "/usr/local/cuda";
-    }
-  }
+  CUDAToolkit(Location loc, StringRef path)
+      : loc(loc), root(ldn::findCUDAToolkit(path)) {}
 
   /// Runs `tool` (from the toolkit's bin/) with `args`; its error output is
   /// part of the diagnostic when it fails.
@@ -92,6 +86,16 @@ private:
   std::string root;
 };
 } // namespace
+
+std::string mlir::ldn::findCUDAToolkit(StringRef explicitPath) {
+  if (!explicitPath.empty())
+    return explicitPath.str();
+  for (const char *variable : {"CUDA_PATH", "CUDA_HOME"})
+    if (std::optional<std::string> env = llvm::sys::Process::GetEnv(variable))
+      if (!env->empty())
+        return *env;
+  return "/usr/local/cuda";
+}
 
 static LogicalResult writeFile(Location loc, StringRef path, StringRef data) {
   std::error_code ec;
@@ -151,6 +155,19 @@ struct LinkCUDABinaries
     }
     if (chips.empty())
       return success();
+    // Without libdevice, upstream leaves the math functions as external
+    // declarations that no driver can resolve.
+    for (const ChipPTX &chip : chips) {
+      size_t pos = chip.ptx.find(".extern .func");
+      if (pos == StringRef::npos)
+        continue;
+      StringRef line = chip.ptx.substr(pos).take_until(
+          [](char c) { return c == '\n'; });
+      return binary.emitError()
+             << "the PTX calls a function nothing defines (" << line.trim()
+             << "): libdevice was not linked; is the CUDA toolkit at "
+             << ldn::findCUDAToolkit(cudaPath) << "?";
+    }
     if (format == "isa" && chips.size() == 1)
       return success();
     if (format == "bin" && chips.size() != 1)

@@ -24,16 +24,18 @@ static void mapToLaunch(scf::ParallelOp loop, int64_t blockSize) {
 
   // Trip counts, and their product: the number of threads with work.
   SmallVector<Value> counts;
-  Value total = one;
+  Value total;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   for (auto [lb, ub, step] : llvm::zip(loop.getLowerBound(),
                                        loop.getUpperBound(), loop.getStep())) {
     Value extent = arith::SubIOp::create(b, loc, ub, lb);
     Value count = arith::CeilDivSIOp::create(b, loc, extent, step);
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     count = arith::MaxSIOp::create(b, loc, count, zero);
     counts.push_back(count);
-    total = arith::MulIOp::create(b, loc, total, count);
+    total = total ? arith::MulIOp::create(b, loc, total, count) : count;
   }
+  if (!total) // a loop without dimensions runs its body once
+    total = one;
   // An empty loop must not launch a zero-sized grid.
   Value blocks = arith::CeilDivUIOp::create(b, loc, total, threads);
   blocks = arith::MaxUIOp::create(b, loc, blocks, one);

@@ -5,6 +5,8 @@
  * C; every launch has finished when it returns, so streams and events have
  * nothing to order and are tokens. The environment is read once, by init():
  *   LDN_EMU_CHECK=1      bounds-check every kernel access (check.c)
+ *   LDN_EMU_TRAFFIC=PATH append each launch's global-memory traffic to PATH
+ *                        (traffic.c)
  *   LDN_EMU_THREADS=N    host threads running blocks (default: the cores)
  *   LDN_EMU_STACK_KB=N   stack of each emulated GPU thread (default 64)
  */
@@ -37,7 +39,13 @@ static void read_config(void) {
   config.stack_bytes =
       (size_t)env_number("LDN_EMU_STACK_KB", 64, 16, 1 << 20) * 1024;
   const char *check = getenv("LDN_EMU_CHECK");
-  ldnemu_check_enabled = check && *check && strcmp(check, "0") != 0;
+  const char *traffic = getenv("LDN_EMU_TRAFFIC");
+  /* A copy: a later setenv() may free the environment's string. */
+  config.traffic_path = traffic && *traffic ? strdup(traffic) : NULL;
+  /* Both need the kernels' access hook. */
+  ldnemu_check_enabled =
+      (check && *check && strcmp(check, "0") != 0 ? LDNEMU_HOOK_CHECK : 0) |
+      (config.traffic_path ? LDNEMU_HOOK_TRAFFIC : 0);
 }
 
 const ldnemu_config *ldnemu_get_config(void) {

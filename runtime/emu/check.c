@@ -10,6 +10,10 @@
  * kernels' own image (constants). Anything else stops the launch with a
  * message naming the kernel, block, thread, address and size. Accesses to
  * shared memory are also checked for races between barriers.
+ *
+ * The same hook serves LDN_EMU_TRAFFIC (traffic.c): an access that is in
+ * none of the shared arena, the stack or the image is to global memory, and
+ * is counted, whether or not bounds are checked.
  */
 #include "emu.h"
 #include "intrinsics.h"
@@ -94,12 +98,17 @@ LDNRT_API void ldnemu_check_access(const void *address, int64_t bytes,
   ldnemu_thread *t = ldnemu_current;
   if (!t)
     return;
+  int checking = ldnemu_check_enabled & LDNEMU_HOOK_CHECK;
+  int counting = ldnemu_check_enabled & LDNEMU_HOOK_TRAFFIC;
   uintptr_t begin = (uintptr_t)address;
   uintptr_t end = begin + (uintptr_t)bytes;
   int wraps = bytes < 0 || end < begin;
   if (!wraps) {
-    if (inside(begin, end, t->cached_begin, t->cached_end))
+    if (inside(begin, end, t->cached_begin, t->cached_end)) {
+      if (counting)
+        ldnemu_traffic_count(t, begin, end, kind);
       return;
+    }
     ldnemu_block *block = t->block;
     uintptr_t arena = (uintptr_t)block->arena;
     if (inside(begin, end, arena, arena + block->launch->arena_bytes)) {
@@ -112,7 +121,12 @@ LDNRT_API void ldnemu_check_access(const void *address, int64_t bytes,
     const ldnemu_module *module = block->launch->function->module;
     if (inside(begin, end, module->image_begin, module->image_end))
       return;
+    /* Global memory, in bounds or not: it is what the kernel touches. */
+    if (counting)
+      ldnemu_traffic_count(t, begin, end, kind);
   }
+  if (!checking)
+    return;
 
   ldnrt_gpu_allocation found;
   int hit = !wraps && ldnrt_gpu_registry_find(address, &found);

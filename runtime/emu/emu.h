@@ -14,7 +14,8 @@
  *   launch.c      the host-thread pool and the per-block scheduler
  *   fiber.c       fibers on ucontext with guarded stacks
  *   intrinsics.c  the functions compiled kernels call (ldnemu_*)
- *   check.c       LDN_EMU_CHECK bounds checking
+ *   check.c       the access hook: LDN_EMU_CHECK bounds checking
+ *   traffic.c     LDN_EMU_TRAFFIC global-memory traffic per launch
  */
 #ifndef LDNRT_EMU_EMU_H
 #define LDNRT_EMU_EMU_H
@@ -64,6 +65,7 @@ const char *ldnemu_module_get_function(void *module, const char *name,
 /* ---- launches (launch.c) ---- */
 
 typedef struct ldnemu_block ldnemu_block;
+typedef struct ldnemu_traffic ldnemu_traffic;
 
 /* One emulated GPU thread. */
 typedef struct ldnemu_thread {
@@ -108,6 +110,9 @@ typedef struct ldnemu_launch_state {
   _Atomic uint64_t next_block;
   _Atomic int failed;    /* set once, by the first failure */
   char message[768];
+  /* Under LDN_EMU_TRAFFIC: the sectors the launch touched (traffic.c);
+   * its blocks then all run on the launching host thread. */
+  ldnemu_traffic *traffic;
 } ldnemu_launch_state;
 
 /* What the race checker (check.c) remembers about one 4-byte word of
@@ -157,16 +162,49 @@ void ldnemu_wait_barrier(ldnemu_thread *thread);
 int32_t ldnemu_exchange(ldnemu_thread *thread, int32_t value, int32_t offset,
                         int32_t width, int32_t mode, int8_t *valid);
 
-/* ---- checks (check.c) ---- */
+/* ---- the access hook (check.c) ---- */
 
-/* Whether LDN_EMU_CHECK=1 (read once, by init()); declared in
- * intrinsics.h, since kernels read it. */
+/* The bits of ldnemu_check_enabled (declared in intrinsics.h, since kernels
+ * test it before every access; set once, by init()): what the hook does. */
+#define LDNEMU_HOOK_CHECK 1u   /* LDN_EMU_CHECK=1: bounds and races */
+#define LDNEMU_HOOK_TRAFFIC 2u /* LDN_EMU_TRAFFIC=<path>: count sectors */
+
+/* ---- traffic (traffic.c) ---- */
+
+/* A set of 32-byte sector numbers: open addressing, linear probing. */
+typedef struct ldnemu_sector_set {
+  uint64_t *slots; /* sector + 1, 0 for empty */
+  size_t capacity; /* 1 << bits, or 0 before the first sector */
+  unsigned bits;
+  size_t count;
+  uint64_t last;   /* the slot value added last, a one-entry cache */
+} ldnemu_sector_set;
+
+/* What one launch read and wrote; owned by the launching host thread and
+ * reused by its next launches. */
+struct ldnemu_traffic {
+  ldnemu_sector_set read, written;
+};
+
+/* Empties the sets for a new launch. */
+void ldnemu_traffic_begin(ldnemu_traffic *traffic);
+void ldnemu_traffic_release(ldnemu_traffic *traffic);
+/* Counts an access of `thread` to global memory [begin, end); kind as for
+ * ldnemu_check_access. Fails the launch if out of memory. */
+void ldnemu_traffic_count(ldnemu_thread *thread, uintptr_t begin,
+                          uintptr_t end, int32_t kind);
+/* Appends the launch's line to the file at `path`; NULL, or the failure
+ * (formatted into `message`). */
+const char *ldnemu_traffic_report(const ldnemu_launch_state *launch,
+                                  const char *path, char *message,
+                                  size_t message_size);
 
 /* ---- configuration (backend.c) ---- */
 
 typedef struct ldnemu_config {
   unsigned host_threads; /* LDN_EMU_THREADS, default: the machine's cores */
   size_t stack_bytes;    /* LDN_EMU_STACK_KB, default 64 KiB */
+  const char *traffic_path; /* LDN_EMU_TRAFFIC, or NULL */
 } ldnemu_config;
 
 const ldnemu_config *ldnemu_get_config(void);

@@ -18,7 +18,8 @@
 
 #include <stddef.h>
 
-#if !defined(__x86_64__)
+/* LDNEMU_FORCE_UCONTEXT tests the portable path on x86-64. */
+#if !defined(__x86_64__) || defined(LDNEMU_FORCE_UCONTEXT)
 #include <ucontext.h>
 #define LDNEMU_FIBER_UCONTEXT 1
 #endif

@@ -34,12 +34,14 @@ LDNRT_API int64_t ldnemu_dynamic_shared_bytes(void);
 LDNRT_API int32_t ldnemu_shuffle_i32(int32_t value, int32_t offset,
                                      int32_t width, int32_t mode,
                                      int8_t *valid);
-/* Non-zero under LDN_EMU_CHECK=1. Kernels test it before every access to
- * global or shared memory, and only then call ldnemu_check_access(): the
+/* Non-zero under LDN_EMU_CHECK=1 or LDN_EMU_TRAFFIC (the bits of emu.h's
+ * LDNEMU_HOOK_*). Kernels test it before every access to global or shared
+ * memory, and only then call ldnemu_check_access(). With checking, the
  * `bytes` at `address` must lie in a live allocation, the block's shared
  * arena or the thread's own stack, and shared memory must not be raced on
- * between barriers. `kind` is 0 for a load, 1 for a store, 2 for an atomic
- * read-modify-write (which never races). */
+ * between barriers; with traffic counting, global accesses are counted.
+ * `kind` is 0 for a load, 1 for a store, 2 for an atomic read-modify-write
+ * (which never races). */
 LDNRT_API extern int32_t ldnemu_check_enabled;
 LDNRT_API void ldnemu_check_access(const void *address, int64_t bytes,
                                    int32_t kind);

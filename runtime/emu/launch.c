@@ -38,6 +38,7 @@ typedef struct executor {
   size_t arena_capacity;
   ldnemu_shadow *shadow; /* under LDN_EMU_CHECK */
   size_t shadow_capacity;
+  ldnemu_traffic traffic; /* under LDN_EMU_TRAFFIC, the launching thread's */
   ldnemu_block block;
 } executor;
 
@@ -248,7 +249,8 @@ static int executor_reserve(executor *e, const ldnemu_launch_state *launch) {
     e->arena_capacity = bytes;
   }
   size_t words = (launch->arena_bytes + 3) / 4;
-  if (ldnemu_check_enabled && words > 0 && e->shadow_capacity < words) {
+  if ((ldnemu_check_enabled & LDNEMU_HOOK_CHECK) && words > 0 &&
+      e->shadow_capacity < words) {
     ldnemu_shadow *shadow = calloc(words, sizeof *shadow);
     if (!shadow)
       return ENOMEM;
@@ -272,7 +274,7 @@ static void run_block(executor *e, ldnemu_launch_state *launch,
   block->live = launch->threads;
   block->at_barrier = 0;
   block->epoch = 1;
-  block->shadow = ldnemu_check_enabled ? e->shadow : NULL;
+  block->shadow = ldnemu_check_enabled & LDNEMU_HOOK_CHECK ? e->shadow : NULL;
   if (block->shadow)
     memset(block->shadow, 0,
            (launch->arena_bytes + 3) / 4 * sizeof *block->shadow);
@@ -418,6 +420,7 @@ static void free_executor(void *p) {
   free(e->warps);
   free(e->arena);
   free(e->shadow);
+  ldnemu_traffic_release(&e->traffic);
   free(e);
 }
 
@@ -467,7 +470,14 @@ const char *ldnemu_launch(void *function, const ldnrt_gpu_launch *desc,
   executor *e = local_executor();
   if (!e)
     return "out of memory";
-  unsigned wanted = ldnemu_get_config()->host_threads;
+  const ldnemu_config *config = ldnemu_get_config();
+  if (config->traffic_path) {
+    launch.traffic = &e->traffic;
+    ldnemu_traffic_begin(launch.traffic);
+  }
+  /* Counted launches run every block here: the sets need no lock, and the
+   * count does not depend on how blocks were spread over threads. */
+  unsigned wanted = launch.traffic ? 1 : config->host_threads;
   int use_pool = wanted > 1 && launch.num_blocks > 1 &&
                  pthread_mutex_trylock(&pool.use) == 0;
   unsigned workers = 0;
@@ -490,7 +500,10 @@ const char *ldnemu_launch(void *function, const ldnrt_gpu_launch *desc,
     pthread_mutex_unlock(&pool.use);
   }
   if (!atomic_load(&launch.failed))
-    return NULL;
+    return launch.traffic
+               ? ldnemu_traffic_report(&launch, config->traffic_path,
+                                       launch_message, sizeof launch_message)
+               : NULL;
   memcpy(launch_message, launch.message, sizeof launch_message);
   return launch_message;
 }

@@ -7,7 +7,7 @@
 // CHECK-NOT: = linalg.generic
 // CHECK-NOT: memref.
 // CHECK-NOT: builtin.unrealized_conversion_cast
-// CHECK-DAG: llvm.func @block(
+// CHECK-DAG: llvm.func internal @block(
 // CHECK-DAG: llvm.func @ldn_entry_block(%{{.*}}: !llvm.ptr)
 // Sizes that only run time can compare are checked there, through the trap.
 // CHECK-DAG: llvm.func @ldnrt_trap(!llvm.ptr)

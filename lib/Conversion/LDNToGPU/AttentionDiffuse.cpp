@@ -126,14 +126,12 @@ struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
     // lengths as i32; without them a 1-element buffer that is never read.
     Type i32 = rewriter.getI32Type();
     auto lengthsType = MemRefType::get({ShapedType::kDynamic}, i32);
-    Value lengthsBuffer;
-    if (lengths) {
-      lengthsBuffer = toDynamicBuffer(rewriter, loc, lengths);
-    } else {
-      lengthsBuffer = memref::CastOp::create(
-          rewriter, loc, lengthsType,
-          memref::AllocaOp::create(rewriter, loc, MemRefType::get({1}, i32)));
-    }
+    Value lengthsBuffer =
+        lengths ? toDynamicBuffer(rewriter, loc, lengths)
+                : memref::CastOp::create(
+                      rewriter, loc, lengthsType,
+                      memref::AllocaOp::create(rewriter, loc,
+                                               MemRefType::get({1}, i32)));
 
     PatternAttr pattern = op.getPattern();
     SmallVector<int64_t> globals(pattern.getGlobals());
@@ -145,6 +143,7 @@ struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
         DenseElementsAttr::get(
             RankedTensorType::get({static_cast<int64_t>(globals.size())}, i64),
             ArrayRef(globals)));
+    // θ_0..θ_hops for mode coeffs; other modes never read it.
     SmallVector<float> theta = {0.0f};
     if (std::optional<ArrayRef<float>> coeffs = op.getCoeffs())
       theta.assign(coeffs->begin(), coeffs->end());
@@ -162,10 +161,6 @@ struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
     // Without blocks the stride is unused; 1 keeps the kernel's divisions
     // defined.
     int64_t stride = window > 0 ? pattern.getStride() : 1;
-    auto f32Constant = [&](double value) -> Value {
-      return arith::ConstantOp::create(rewriter, loc,
-                                       rewriter.getF32FloatAttr(value));
-    };
     SmallVector<Value> args = {
         qView,
         kView,
@@ -186,7 +181,9 @@ struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
         scoreScale(rewriter, loc, op),
         indexConstant(rewriter, loc, static_cast<int64_t>(op.getMode())),
         indexConstant(rewriter, loc, static_cast<int64_t>(op.getHops())),
-        f32Constant(op.getAlpha().convertToDouble())};
+        arith::ConstantOp::create(
+            rewriter, loc,
+            rewriter.getF32FloatAttr(op.getAlpha().convertToFloat()))};
     if (failed(callKernel(rewriter, op, "attention_diffuse",
                           "ldn_gpu_attention_diffuse", args)))
       return failure();

@@ -36,44 +36,42 @@ struct DiffuseToKernel : OpRewritePattern<DiffuseOp> {
     insertRuntimeDimChecks(rewriter, op);
     Type f32 = rewriter.getF32Type();
 
-    // The verifier rejects a static R = 0; a dynamic band is checked here,
-    // as the CPU lowering does: the kernel divides by R.
+    // R >= 1 (ops.md): the verifier checks a static band, a dynamic one is
+    // checked at run time as in the CPU lowering.
     Value w = op.getW();
     if (cast<RankedTensorType>(w.getType()).isDynamicDim(0)) {
-      Value hasWeights = arith::CmpIOp::create(
-          rewriter, loc, arith::CmpIPredicate::sgt,
-          lowering::getDim(rewriter, loc, w, 0), indexConstant(rewriter, loc, 0));
+      Value hasWeights =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt,
+                                lowering::getDim(rewriter, loc, w, 0),
+                                indexConstant(rewriter, loc, 0));
       cf::AssertOp::create(
           rewriter, loc, hasWeights,
           "ldn.diffuse: 'w' must hold at least one offset weight (R >= 1)");
     }
 
-    Value dt =
-        op.getDtValue()
-            ? lowering::castFloat(rewriter, loc,
-                                  tensor::ExtractOp::create(
-                                      rewriter, loc, op.getDtValue(),
-                                      ValueRange{}),
-                                  f32)
-            : arith::ConstantOp::create(rewriter, loc, op.getDtAttr())
-                  .getResult();
+    Value dt = op.getDtValue()
+                   ? lowering::castFloat(
+                         rewriter, loc,
+                         tensor::ExtractOp::create(
+                             rewriter, loc, op.getDtValue(), ValueRange{}),
+                         f32)
+                   : arith::ConstantOp::create(rewriter, loc, op.getDtAttr())
+                         .getResult();
 
     Value x = op.getX();
     SmallVector<OpFoldResult> sizes = lowering::getSizes(rewriter, loc, x);
     SmallVector<OpFoldResult> strides = rowMajorStrides(rewriter, loc, sizes);
     OpFoldResult zero = rewriter.getIndexAttr(0);
     OpFoldResult one = rewriter.getIndexAttr(1);
-    Value xView =
-        kernelView(rewriter, loc, toInputBuffer(rewriter, loc, x), sizes,
-                   strides);
+    Value xView = kernelView(rewriter, loc, toInputBuffer(rewriter, loc, x),
+                             sizes, strides);
     Value wView = kernelView(rewriter, loc, toInputBuffer(rewriter, loc, w),
                              {lowering::getSizes(rewriter, loc, w)[0]}, {one});
     Value alpha = op.getAlpha();
     bool perChannel = cast<RankedTensorType>(alpha.getType()).getRank() == 1;
-    Value alphaView =
-        kernelView(rewriter, loc, toInputBuffer(rewriter, loc, alpha), sizes,
-                   perChannel ? SmallVector<OpFoldResult>{zero, zero, one}
-                              : strides);
+    Value alphaView = kernelView(
+        rewriter, loc, toInputBuffer(rewriter, loc, alpha), sizes,
+        perChannel ? SmallVector<OpFoldResult>{zero, zero, one} : strides);
 
     Value y = allocOutputBuffer(rewriter, loc, sizes);
     Value yView = kernelView(rewriter, loc, y, sizes, strides);

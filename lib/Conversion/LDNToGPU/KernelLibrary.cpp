@@ -2,6 +2,7 @@
 
 #include "KernelLibrary.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Parser/Parser.h"
@@ -96,6 +97,19 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
     IRMapping mapping;
     func.getBody().cloneInto(&declaration.getBody(), mapping);
     declaration->removeAttr(kKernelSourceAttr);
+    // Outlined kernels are named after the host function
+    // (ldn_gpu_scan_kernel, ldn_gpu_scan_kernel_1, ...) rather than after
+    // the model function they are inlined into, so PTX, ptxas reports and
+    // profiles say which op a kernel belongs to. (Not the host function's
+    // own name: the reference would keep it alive through symbol-dce.)
+    unsigned index = 0;
+    declaration.walk([&](gpu::LaunchOp launch) {
+      std::string name = declaration.getName().str() + "_kernel";
+      if (index++ != 0)
+        name += "_" + std::to_string(index - 1);
+      launch.setFunctionAttr(
+          FlatSymbolRefAttr::get(module.getContext(), name));
+    });
     SmallVector<func::FuncOp> pending;
     func.walk([&](func::CallOp call) {
       if (auto callee = library->lookupSymbol<func::FuncOp>(call.getCallee()))

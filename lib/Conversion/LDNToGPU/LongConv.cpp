@@ -55,8 +55,8 @@ struct LongConvToKernel : OpRewritePattern<LongConvOp> {
       Value parity = arith::RemUIOp::create(rewriter, loc, lags,
                                             indexConstant(rewriter, loc, 2));
       Value even =
-          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                parity, indexConstant(rewriter, loc, 0));
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, parity,
+                                indexConstant(rewriter, loc, 0));
       cf::AssertOp::create(rewriter, loc, even,
                            "ldn.long_conv: a bidirectional 'kernel' must hold "
                            "an even number 2L of lags");

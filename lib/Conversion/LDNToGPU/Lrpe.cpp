@@ -23,10 +23,10 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -71,17 +71,15 @@ struct LrpeToKernel : OpRewritePattern<LrpeOp> {
     ySizes[3] = affine::makeComposedFoldedAffineApply(
         rewriter, loc, AffineMap::get(0, 1, s0 * 2), {d});
 
-    Value xView =
-        kernelView(rewriter, loc, toInputBuffer(rewriter, loc, x), sizes,
-                   rowMajorStrides(rewriter, loc, sizes));
+    Value xView = kernelView(rewriter, loc, toInputBuffer(rewriter, loc, x),
+                             sizes, rowMajorStrides(rewriter, loc, sizes));
     SmallVector<OpFoldResult> thetaSizes = {sizes[2], e};
     Value thetaView =
         kernelView(rewriter, loc, toInputBuffer(rewriter, loc, theta),
                    thetaSizes, rowMajorStrides(rewriter, loc, thetaSizes));
     Value y = allocOutputBuffer(rewriter, loc, ySizes);
-    Value yView =
-        kernelView(rewriter, loc, y, ySizes,
-                   rowMajorStrides(rewriter, loc, ySizes));
+    Value yView = kernelView(rewriter, loc, y, ySizes,
+                             rowMajorStrides(rewriter, loc, ySizes));
 
     // p_a(i) = (i / stride_a) mod g_a, stride_a = g_{a+1} ... g_m.
     SmallVector<int64_t> strides(axes, 1);
@@ -104,7 +102,10 @@ struct LrpeToKernel : OpRewritePattern<LrpeOp> {
       if (isZeroInteger(width))
         break; // d ends before this window: so do the later ones.
       SmallVector<Value> args = {
-          xView, thetaView, yView, indexConstant(rewriter, loc, prefix),
+          xView,
+          thetaView,
+          yView,
+          indexConstant(rewriter, loc, prefix),
           getValueOrCreateConstantIndexOp(rewriter, loc, first),
           getValueOrCreateConstantIndexOp(rewriter, loc, width)};
       for (int64_t k = 0; k < kAxesPerCall; ++k) {
@@ -129,9 +130,9 @@ private:
                                    int64_t tokens) {
     if (!cast<RankedTensorType>(x.getType()).isDynamicDim(1))
       return; // The verifier checked it.
-    Value equal = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq, lowering::getDim(b, loc, x, 1),
-        indexConstant(b, loc, tokens));
+    Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                        lowering::getDim(b, loc, x, 1),
+                                        indexConstant(b, loc, tokens));
     cf::AssertOp::create(b, loc, equal,
                          "ldn.lrpe: sequence length T must equal prefix + "
                          "product of grid = " +
@@ -145,8 +146,9 @@ private:
     if (!cast<RankedTensorType>(x.getType()).isDynamicDim(3) &&
         !cast<RankedTensorType>(theta.getType()).isDynamicDim(1))
       return;
-    Value covered = arith::MulIOp::create(
-        b, loc, lowering::getDim(b, loc, theta, 1), indexConstant(b, loc, axes));
+    Value covered =
+        arith::MulIOp::create(b, loc, lowering::getDim(b, loc, theta, 1),
+                              indexConstant(b, loc, axes));
     Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, covered,
                                      lowering::getDim(b, loc, x, 3));
     cf::AssertOp::create(b, loc, ok,

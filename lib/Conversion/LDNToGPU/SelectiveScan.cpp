@@ -78,17 +78,17 @@ struct SelectiveScanToKernel : OpRewritePattern<SelectiveScanOp> {
     // B, T, D, N.
     for (OpFoldResult size : {ySizes[0], ySizes[1], ySizes[2], hSizes[2]})
       args.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
-    for (bool flag : {op.getD() != nullptr, op.getZ() != nullptr,
-                      op.getDbias() != nullptr, op.getInit() != nullptr,
-                      op.getDeltaSoftplus()})
+    for (bool flag :
+         {op.getD() != nullptr, op.getZ() != nullptr, op.getDbias() != nullptr,
+          op.getInit() != nullptr, op.getDeltaSoftplus()})
       args.push_back(boolConstant(rewriter, loc, flag));
     if (failed(callKernel(rewriter, op, "selective_scan",
                           "ldn_gpu_selective_scan", args)))
       return failure();
     rewriter.replaceOp(
-        op, {toResultTensor(rewriter, loc, y, op.getY().getType()),
-             toResultTensor(rewriter, loc, last,
-                            op.getFinalState().getType())});
+        op,
+        {toResultTensor(rewriter, loc, y, op.getY().getType()),
+         toResultTensor(rewriter, loc, last, op.getFinalState().getType())});
     return success();
   }
 };

@@ -42,9 +42,8 @@ struct SsmKernelToKernel : OpRewritePattern<SsmKernelOp> {
     SmallVector<OpFoldResult> unit = {rewriter.getIndexAttr(1)};
     SmallVector<Value> args;
     for (Value parameter : {op.getLambdaRe(), op.getLambdaIm(), op.getLogDt()})
-      args.push_back(kernelView(rewriter, loc,
-                                toInputBuffer(rewriter, loc, parameter), modes,
-                                unit));
+      args.push_back(kernelView(
+          rewriter, loc, toInputBuffer(rewriter, loc, parameter), modes, unit));
     Value kernel = allocOutputBuffer(rewriter, loc, sizes);
     args.push_back(kernelView(rewriter, loc, kernel, sizes,
                               rowMajorStrides(rewriter, loc, sizes)));
@@ -52,8 +51,8 @@ struct SsmKernelToKernel : OpRewritePattern<SsmKernelOp> {
                  boolConstant(rewriter, loc,
                               op.getMethod() == Discretization::bilinear),
                  boolConstant(rewriter, loc, op.getBidirectional())});
-    if (failed(callKernel(rewriter, op, "ssm_kernel", "ldn_gpu_ssm_kernel",
-                          args)))
+    if (failed(
+            callKernel(rewriter, op, "ssm_kernel", "ldn_gpu_ssm_kernel", args)))
       return failure();
     rewriter.replaceOp(op, toResultTensor(rewriter, loc, kernel, op.getType()));
     return success();
@@ -76,9 +75,9 @@ private:
     Value re = op.getLambdaRe();
     std::optional<int64_t> staticModes = getConstantIntValue(modes);
     if (staticModes && cast<RankedTensorType>(re.getType()).isDynamicDim(0)) {
-      Value equal = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::eq, lowering::getDim(b, loc, re, 0),
-          indexConstant(b, loc, *staticModes));
+      Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          lowering::getDim(b, loc, re, 0),
+                                          indexConstant(b, loc, *staticModes));
       cf::AssertOp::create(b, loc, equal,
                            "ldn.ssm_kernel: the result must have as many "
                            "modes N as 'lambda_re'");

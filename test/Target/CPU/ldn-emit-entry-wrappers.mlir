@@ -3,6 +3,9 @@
 // The wrapper reads one descriptor pointer per argument from `args`, calls
 // the function, and stores each result descriptor through the pointers that
 // follow (docs/artifact-abi.md).
+// The model function itself is internal: only the wrappers are exported
+// (a model function named like a libc function must not be interposed).
+// CHECK: func.func @f({{.*}} attributes {llvm.linkage = #llvm.linkage<internal>}
 // CHECK-LABEL: func.func @ldn_entry_f
 // CHECK-SAME: (%[[ARGS:.*]]: !llvm.ptr)
 // CHECK: %[[SLOT0:.*]] = llvm.getelementptr %[[ARGS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr

@@ -6,6 +6,7 @@
 // mgpuLaunchKernel's params.
 
 // CHECK-LABEL: gpu.module @kernels
+// CHECK-DAG: llvm.mlir.global external @ldnemu_check_enabled() {{.*}} : i32
 // CHECK-DAG: llvm.func @ldnemu_thread_id(i32) -> i64 attributes {memory_effects = #llvm.memory_effects<other = none, {{.*}}>, no_unwind, will_return}
 // CHECK-DAG: llvm.func @ldnemu_shared_base() -> !llvm.ptr
 // CHECK-DAG: llvm.func @ldnemu_shuffle_i32(i32, i32, i32, i32, !llvm.ptr) -> i32
@@ -16,11 +17,22 @@
 // CHECK:   %[[SHARED:.*]] = llvm.call @ldnemu_shared_base()
 // CHECK:   %[[TID:.*]] = llvm.call @ldnemu_thread_id(%[[X:.*]]) : (i32) -> i64
 // CHECK:   %[[ELEMENT:.*]] = llvm.getelementptr inbounds|nuw %[[IN]][%{{.*}}]
-// CHECK:   llvm.call @ldnemu_check_access(%[[ELEMENT]], %{{.*}}, %{{.*}}) : (!llvm.ptr, i64, i32) -> ()
+// CHECK:   %[[ENABLED:.*]] = llvm.mlir.addressof @ldnemu_check_enabled
+// CHECK:   %[[CHECKING:.*]] = llvm.load %[[ENABLED]] : !llvm.ptr -> i32
+// CHECK:   %[[ON:.*]] = llvm.icmp "ne" %[[CHECKING]]
+// CHECK:   llvm.cond_br %[[ON]], ^[[CHECK:.*]], ^[[ACCESS:.*]]
+// CHECK: ^[[CHECK]]:
+// CHECK:   %[[BYTES:.*]] = llvm.mlir.constant(4 : i64) : i64
+// CHECK:   %[[LOAD:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK:   llvm.call @ldnemu_check_access(%[[ELEMENT]], %[[BYTES]], %[[LOAD]]) : (!llvm.ptr, i64, i32) -> ()
+// CHECK:   llvm.br ^[[ACCESS]]
+// CHECK: ^[[ACCESS]]:
 // CHECK:   %[[VALUE:.*]] = llvm.load %[[ELEMENT]] : !llvm.ptr -> f32
 // CHECK:   %[[BITS:.*]] = llvm.bitcast %[[VALUE]] : f32 to i32
 // CHECK:   llvm.call @ldnemu_shuffle_i32(%[[BITS]], %{{.*}}, %{{.*}}, %{{.*}}, %[[FLAG]])
 // CHECK:   llvm.getelementptr inbounds|nuw %[[SHARED]][%{{.*}}]
+// CHECK:   %[[STORE:.*]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK:   llvm.call @ldnemu_check_access(%{{.*}}, %{{.*}}, %[[STORE]])
 // CHECK:   llvm.store
 // CHECK:   llvm.call @ldnemu_barrier() : () -> ()
 // CHECK:   llvm.call @ldnemu_check_access(%[[SHARED]], %{{.*}}, %{{.*}})
@@ -62,13 +74,14 @@ module attributes {gpu.container_module} {
 
 // Dynamic shared memory comes from the runtime (after the static buffers),
 // private memory is an alloca that needs no check, cf.assert reports to the
-// emulator instead of aborting, math goes to libm, and every function but
-// the entry point is internal.
+// emulator instead of aborting, math goes to libm (rsqrt, which libm lacks,
+// as 1 / sqrt), and every function but the entry point is internal.
 
 // CHECK-LABEL: gpu.module @kernels
 // CHECK-DAG: llvm.mlir.global internal constant @__ldnemu_assert_message_0("{{.*}}ldn-emu-lower-kernels.mlir:{{[0-9]+}}:{{[0-9]+}}: lane out of range\00")
 // CHECK-DAG: llvm.func @ldnemu_assert_fail(!llvm.ptr) attributes {no_unwind, passthrough = ["noreturn", "cold"]}
 // CHECK-DAG: llvm.func @tanhf(f32) -> f32
+// CHECK-DAG: llvm.func @sqrtf(f32) -> f32
 // CHECK: llvm.func internal @twice(
 // CHECK: llvm.func internal @__ldnemu_kernel_misc(
 // CHECK:   %[[MESSAGE:.*]] = llvm.mlir.addressof @__ldnemu_assert_message_0
@@ -86,6 +99,8 @@ module attributes {gpu.container_module} {
 // CHECK:   llvm.store %{{.*}}, %[[SCRATCH]]
 // CHECK:   llvm.call @twice(
 // CHECK:   llvm.call @tanhf(
+// CHECK:   %[[ROOT:.*]] = llvm.call @sqrtf(
+// CHECK:   llvm.fdiv %{{.*}}, %[[ROOT]]
 // CHECK: llvm.func @misc(%{{.*}}: !llvm.ptr) attributes {gpu.kernel}
 // CHECK: llvm.mlir.global external constant @__ldnemu_shared_bytes_misc(0 : i64)
 module attributes {gpu.container_module} {
@@ -109,7 +124,8 @@ module attributes {gpu.container_module} {
       %w = memref.load %scratch[%c0] : memref<4xf32, #gpu.address_space<private>>
       %d = func.call @twice(%w) : (f32) -> f32
       %e = math.tanh %d : f32
-      memref.store %e, %out[%size] : memref<?xf32>
+      %r = math.rsqrt %e : f32
+      memref.store %r, %out[%size] : memref<?xf32>
       gpu.return
     }
   }

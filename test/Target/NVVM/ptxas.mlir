@@ -11,15 +11,21 @@
 // RUN: FileCheck %s < %t.sm_90.log
 // RUN: not grep -E " [1-9][0-9]* bytes spill" %t.sm_90.log
 
-// CHECK-DAG: Compiling entry function 'scan_kernel
-// CHECK-DAG: Compiling entry function 'scan_half_kernel
-// CHECK-DAG: Compiling entry function 'selective_scan_kernel
-// CHECK-DAG: Compiling entry function 'selective_scan_half_kernel
-// CHECK-DAG: Compiling entry function 'selective_scan_dynamic_kernel
-// CHECK-DAG: Compiling entry function 'lrpe_volume_kernel
-// CHECK-DAG: Compiling entry function 'lrpe_five_axes_kernel
-// CHECK-DAG: Compiling entry function 'ssm_kernel_zoh_kernel
-// CHECK-DAG: Compiling entry function 'ssm_kernel_bilinear_bidir_kernel
+// CHECK-DAG: Compiling entry function 'ldn_gpu_scan_kernel
+// CHECK-DAG: Compiling entry function 'ldn_gpu_scan_kernel
+// CHECK-DAG: Compiling entry function 'ldn_gpu_selective_scan
+// CHECK-DAG: Compiling entry function 'ldn_gpu_selective_scan
+// CHECK-DAG: Compiling entry function 'ldn_gpu_selective_scan
+// CHECK-DAG: Compiling entry function 'ldn_gpu_lrpe
+// CHECK-DAG: Compiling entry function 'ldn_gpu_ssm_kernel
+// CHECK-DAG: Compiling entry function 'ldn_gpu_attention_diffuse_kernel
+// CHECK-DAG: Compiling entry function 'ldn_gpu_attention_diffuse_kernel_1
+// CHECK-DAG: Compiling entry function 'ldn_gpu_diffuse
+// CHECK-DAG: Compiling entry function 'ldn_gpu_diffuse
+// CHECK-DAG: Compiling entry function 'ldn_gpu_long_conv
+// CHECK-DAG: Compiling entry function 'ldn_gpu_long_conv
+// CHECK-DAG: Compiling entry function '{{.*}}linear_attention
+// CHECK-DAG: Compiling entry function '{{.*}}additive_decay
 
 func.func @scan(%a: tensor<?x?x512xf32>, %b: tensor<?x?x512xf32>, %h0: tensor<?x512xf32>) -> (tensor<?x?x512xf32>, tensor<?x512xf32>) {
   %h, %l = ldn.scan %a, %b init %h0 {reverse = true} : tensor<?x?x512xf32>, tensor<?x?x512xf32>, tensor<?x512xf32> -> tensor<?x?x512xf32>, tensor<?x512xf32>
@@ -76,4 +82,92 @@ func.func @ssm_kernel_bilinear_bidir(%re: tensor<64xf32>, %im: tensor<64xf32>, %
   %k = ldn.ssm_kernel %re, %im, %log_dt, %l {method = #ldn.discretization<bilinear>, bidirectional = true}
       : tensor<64xf32>, tensor<64xf32>, tensor<64xf32> -> tensor<64x?xf32>
   return %k : tensor<64x?xf32>
+}
+
+// ldn.diffuse: a dynamic band keeps both kernels (wide, and temporally
+// blocked with the rates of a data-dependent alpha in shared memory), with
+// the dt operand; a static band with several steps, causal, f16 I/O.
+func.func @diffuse_dynamic(%x: tensor<?x?x?xf32>, %w: tensor<?xf32>, %alpha: tensor<?x?x?xf32>, %dt: tensor<f32>) -> tensor<?x?x?xf32> {
+  %y = ldn.diffuse %x, %w, %alpha dt %dt {steps = 3} : tensor<?x?x?xf32>, tensor<?xf32>, tensor<?x?x?xf32>, tensor<f32> -> tensor<?x?x?xf32>
+  return %y : tensor<?x?x?xf32>
+}
+
+func.func @diffuse_band(%x: tensor<?x?x256xf16>, %w: tensor<8xf32>, %alpha: tensor<256xf32>) -> tensor<?x?x256xf16> {
+  %y = ldn.diffuse %x, %w, %alpha {steps = 4, dt = 0.1 : f32, causal = true} : tensor<?x?x256xf16>, tensor<8xf32>, tensor<256xf32> -> tensor<?x?x256xf16>
+  return %y : tensor<?x?x256xf16>
+}
+
+// ldn.long_conv: auto with dynamic sizes keeps the FFT and the direct
+// kernel; a bidirectional FFT with f16 I/O.
+func.func @long_conv_dynamic(%v: tensor<?x?x?xf32>, %k: tensor<?x?xf32>) -> tensor<?x?x?xf32> {
+  %y = ldn.long_conv %v, %k : tensor<?x?x?xf32>, tensor<?x?xf32> -> tensor<?x?x?xf32>
+  return %y : tensor<?x?x?xf32>
+}
+
+func.func @long_conv_bidir_half(%v: tensor<?x?x64xf16>, %k: tensor<64x8192xf32>) -> tensor<?x?x64xf16> {
+  %y = ldn.long_conv %v, %k {bidirectional = true, strategy = #ldn.conv_strategy<fft>} : tensor<?x?x64xf16>, tensor<64x8192xf32> -> tensor<?x?x64xf16>
+  return %y : tensor<?x?x64xf16>
+}
+
+// ldn.attention_diffuse: a sparse causal pattern with every rule, lengths,
+// f16 I/O and coefficients; fully dynamic sizes; the dense pattern with a
+// wide key dimension (several 64-channel stages per key chunk).
+func.func @attention_diffuse_sparse_half(%q: tensor<?x?x4x64xf16>, %k: tensor<?x?x4x64xf16>, %v: tensor<?x?x4x64xf16>, %lengths: tensor<?xi32>) -> tensor<?x?x4x64xf16> {
+  %z = ldn.attention_diffuse %q, %k, %v lengths %lengths
+      {pattern = #ldn.pattern<window = 64, stride = 32, globals = [0, 512], random = 3, seed = 7, causal = true>,
+       hops = 3, mode = #ldn.diffusion_mode<coeffs>, coeffs = array<f32: 0.4, 0.3, 0.2, 0.1>}
+      : tensor<?x?x4x64xf16>, tensor<?x?x4x64xf16>, tensor<?x?x4x64xf16>, tensor<?xi32> -> tensor<?x?x4x64xf16>
+  return %z : tensor<?x?x4x64xf16>
+}
+
+func.func @attention_diffuse_dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>, %v: tensor<?x?x?x?xf32>) -> tensor<?x?x?x?xf32> {
+  %z = ldn.attention_diffuse %q, %k, %v
+      {pattern = #ldn.pattern<window = 128, stride = 64, globals = [0], random = 2, seed = 3>, hops = 4, alpha = 0.2 : f32}
+      : tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32> -> tensor<?x?x?x?xf32>
+  return %z : tensor<?x?x?x?xf32>
+}
+
+func.func @attention_diffuse_dense(%q: tensor<?x?x8x128xf32>, %k: tensor<?x?x8x128xf32>, %v: tensor<?x?x8x128xf32>) -> tensor<?x?x8x128xf32> {
+  %z = ldn.attention_diffuse %q, %k, %v
+      {pattern = #ldn.pattern<dense, causal = true>, mode = #ldn.diffusion_mode<laplacian>}
+      : tensor<?x?x8x128xf32>, tensor<?x?x8x128xf32>, tensor<?x?x8x128xf32> -> tensor<?x?x8x128xf32>
+  return %z : tensor<?x?x8x128xf32>
+}
+
+// ldn.linear_attention: GLA (per-channel decay) with an initial state and
+// dk = dv = 128 (two key tiles, their parts of o summed); a per-head decay
+// with f16 I/O; non-causal with an initial state; every dimension dynamic.
+func.func @linear_attention_gla(%q: tensor<?x?x8x128xf32>, %k: tensor<?x?x8x128xf32>, %v: tensor<?x?x8x128xf32>, %decay: tensor<?x?x8x128xf32>, %s0: tensor<?x8x128x128xf32>) -> (tensor<?x?x8x128xf32>, tensor<?x8x128x128xf32>) {
+  %o, %s = ldn.linear_attention %q, %k, %v decay %decay init %s0 {scale = 0.088 : f32}
+      : (tensor<?x?x8x128xf32>, tensor<?x?x8x128xf32>, tensor<?x?x8x128xf32>, tensor<?x?x8x128xf32>, tensor<?x8x128x128xf32>) -> (tensor<?x?x8x128xf32>, tensor<?x8x128x128xf32>)
+  return %o, %s : tensor<?x?x8x128xf32>, tensor<?x8x128x128xf32>
+}
+
+func.func @linear_attention_half(%q: tensor<?x?x8x64xf16>, %k: tensor<?x?x8x64xf16>, %v: tensor<?x?x8x64xf16>, %decay: tensor<?x?x8xf16>, %s0: tensor<?x8x64x64xf32>) -> (tensor<?x?x8x64xf16>, tensor<?x8x64x64xf32>) {
+  %o, %s = ldn.linear_attention %q, %k, %v decay %decay init %s0 {scale = 0.125 : f32}
+      : (tensor<?x?x8x64xf16>, tensor<?x?x8x64xf16>, tensor<?x?x8x64xf16>, tensor<?x?x8xf16>, tensor<?x8x64x64xf32>) -> (tensor<?x?x8x64xf16>, tensor<?x8x64x64xf32>)
+  return %o, %s : tensor<?x?x8x64xf16>, tensor<?x8x64x64xf32>
+}
+
+func.func @linear_attention_global(%q: tensor<?x?x8x64xf32>, %k: tensor<?x?x8x64xf32>, %v: tensor<?x?x8x64xf32>, %s0: tensor<?x8x64x64xf32>) -> (tensor<?x?x8x64xf32>, tensor<?x8x64x64xf32>) {
+  %o, %s = ldn.linear_attention %q, %k, %v init %s0 {causal = false}
+      : (tensor<?x?x8x64xf32>, tensor<?x?x8x64xf32>, tensor<?x?x8x64xf32>, tensor<?x8x64x64xf32>) -> (tensor<?x?x8x64xf32>, tensor<?x8x64x64xf32>)
+  return %o, %s : tensor<?x?x8x64xf32>, tensor<?x8x64x64xf32>
+}
+
+func.func @linear_attention_dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>, %v: tensor<?x?x?x?xf32>, %decay: tensor<?x?x?x?xf32>, %s0: tensor<?x?x?x?xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>) {
+  %o, %s = ldn.linear_attention %q, %k, %v decay %decay init %s0
+      : (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  return %o, %s : tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>
+}
+
+// ldn.additive_decay: causal with a sink, non-causal with bf16 keys.
+func.func @additive_decay_sink(%k: tensor<?x?x8x64xf32>) -> (tensor<?x?x8x64xf32>, tensor<?x?x8x64xf32>) {
+  %kn, %d = ldn.additive_decay %k {sink = 0.5 : f32} : tensor<?x?x8x64xf32> -> tensor<?x?x8x64xf32>, tensor<?x?x8x64xf32>
+  return %kn, %d : tensor<?x?x8x64xf32>, tensor<?x?x8x64xf32>
+}
+
+func.func @additive_decay_global(%k: tensor<?x?x8x64xbf16>) -> (tensor<?x?x8x64xf32>, tensor<?x?x8x64xf32>) {
+  %kn, %d = ldn.additive_decay %k {causal = false} : tensor<?x?x8x64xbf16> -> tensor<?x?x8x64xf32>, tensor<?x?x8x64xf32>
+  return %kn, %d : tensor<?x?x8x64xf32>, tensor<?x?x8x64xf32>
 }

@@ -3,7 +3,7 @@
 // RUN: ldn-compile %s --target=cuda --chips=sm_80 --emit=ptx -o - | FileCheck %s
 
 // CHECK: .target sm_80
-// CHECK-LABEL: .entry scan_kernel(
+// CHECK-LABEL: .entry ldn_gpu_scan_kernel(
 // CHECK: .maxntid 32, 8, 1
 // CHECK-DAG: .shared .align {{[0-9]+}} .b8 {{.*}}[8192]
 // CHECK-DAG: ld.global.{{[bf]}}32

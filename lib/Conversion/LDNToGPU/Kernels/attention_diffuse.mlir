@@ -13,47 +13,56 @@
 //    equal to a global or to an earlier random key is an empty slot, as is a
 //    key > t when causal. Keys >= lengths[b] are dropped. Empty global and
 //    random slots hold the weight -1, so a hop tells them apart without
-//    redoing the deduplication; their keys (a global, or SplitMix64 of
-//    (seed, t, j)) are recomputed, never stored.
+//    redoing the deduplication.
 //  * a dense row (every query of #ldn.pattern<dense>, and a global query of a
 //    sparse pattern) has T slots, the keys [0, n), n = lengths[b] (and
 //    <= t + 1 when causal).
 // Weights take B·H·(T·S + NR·T) floats (NR: dense rows per head, T for the
 // dense pattern, G otherwise): O(T · edges-per-row), never T x T for a sparse
-// pattern.
+// pattern. A row table of T·(3 + G + R) i64 holds what a hop needs besides
+// the weights, the same for every batch row and head: each query's dense
+// row (-1 for none), its local range and its global/random keys.
 //
 // Launch 1, the weights. Grid: one block per (8-query tile, head, batch row),
 // flattened into x. Block: 32 lanes x 8 warps; warp w owns query t0 + w, so
 // every softmax reduction is a warp shuffle. The block walks the union of its
 // 8 contiguous key ranges in chunks of 32 keys (lane = key): the chunk's K
-// rows and the tile's Q rows are staged in workgroup memory, 64 channels at a
-// time with coalesced loads (consecutive threads, consecutive channels), and
-// each thread accumulates the dot product of its (query, key) pair from
-// there; K rows are padded to 65 floats so the 32 lanes read 32 banks. Each
-// lane keeps its own running max and sum (online softmax); the global and
-// random slots follow, one warp-wide dot product each (lanes over the
-// channels, a shuffle reduction); the warp then combines the lanes' (max,
-// sum) and every lane normalizes the scores it wrote itself (so no fence is
-// needed between writing and normalizing). Workgroup memory: 32x65 + 8x64
-// floats and the 8 ranges (about 10.5 KiB). A tile holding a global query
-// walks all T keys; the other warps skip the chunks outside their range
-// (only the shared staging costs them), which adds O(T·d) per global.
+// rows are staged in workgroup memory 64 channels at a time with coalesced
+// loads (consecutive threads, consecutive channels), the tile's Q rows once
+// when d <= 64 (else with each 64-channel stage), and each thread
+// accumulates the dot product of its (query, key) pair from there; K rows
+// are padded to 65 floats so the 32 lanes read 32 banks. Each K row is read
+// from global memory once per tile whose ranges hold it (about (L + 8) / 8
+// times for a sparse pattern). Each lane keeps its own running max and sum
+// (online softmax); the global and random slots follow, one warp-wide dot
+// product each (lanes over the channels, a shuffle reduction); the warp then
+// combines the lanes' (max, sum) and every lane normalizes the scores it
+// wrote itself (so no fence is needed between writing and normalizing; the
+// row is read back from L1/L2 once). The blocks of batch row 0, head 0 also
+// fill the row table. Workgroup memory: 32x65 + 8x64 floats and the 8
+// ranges (about 10.5 KiB). A tile holding a global query walks all T keys;
+// its other warps skip the chunks outside their range (only the shared
+// staging costs them), which adds O(T·d) per global.
 //
 // Launches 2..hops+1, one per hop: y = a · (A x) + c · u (and A x itself
-// for the powers of mode coeffs). Every query of a hop needs all of the
-// previous hop's result, a grid-wide dependency, so each hop is its own
-// launch (launches on one stream run in order); the attention weights,
-// the expensive part, are shared by all of them. Grid: one block per
-// (query tile, head, batch row); block: 256 threads in groups of EW lanes
-// (EW = e rounded up to a power of two, at most 32), a group per query and
-// a lane per value channel, so a group reads EW consecutive floats of each
-// gathered row; e > 32 is covered in 32-channel passes. Queries t >=
+// for the powers of mode coeffs), a sparse matrix product over the edge
+// slots. Every query of a hop needs all of the previous hop's result, a
+// grid-wide dependency, so each hop is its own launch (launches on one
+// stream run in order) rather than a loop inside one kernel; the attention
+// weights, the expensive part, are shared by all of them. Grid: one block
+// per (query tile, head, batch row); block: 256 threads in groups of EW
+// lanes (EW = e rounded up to a power of two, at most 32), a group per query
+// and a lane per value channel, so a group reads EW consecutive floats of
+// each gathered row (and the row's weight once, broadcast); e > 32 is
+// covered in 32-channel passes. The local slots are gathered four at a time
+// (independent partial sums keep several loads in flight). Queries t >=
 // lengths[b] get 0 (their rows are never read: padded keys have no edges).
-// Modes: ppr Z_{k+1} = (1 - alpha) A Z_k + alpha V, ping-ponging between
-// the output and one scratch buffer so that the last hop lands in the
-// output; laplacian A V - V; coeffs carries A^k V in two scratch buffers and
-// accumulates Σ θ_k A^k V in the output in place (each thread reads and then
-// writes its own element).
+// Each hop reads A's weights and the gathered rows once and writes each
+// output element once. Modes: ppr Z_{k+1} = (1 - alpha) A Z_k + alpha V,
+// ping-ponging between the output and one scratch buffer so that the last
+// hop lands in the output; laplacian A V - V; coeffs carries A^k V in two
+// scratch buffers and accumulates Σ θ_k A^k V in the output in place (each
+// thread reads and then writes its own element).
 //
 // `globals` (sorted, unique; read on the host) is copied into a buffer the
 // kernels can read; `coeffs` (θ_0..θ_hops) is read on the host only.
@@ -91,10 +100,13 @@ func.func private @ldn_gpu_attention_diffuse_local(
 }
 
 // Random key j of query t: SplitMix64(seed ^ (t << 20) ^ j) mod T on
-// unsigned 64-bit integers (i64 add/mul wrap like uint64; the shifts and the
-// remainder are the unsigned ones). T >= 1.
+// unsigned 64-bit integers (i64 add/mul wrap like uint64; the shifts are the
+// unsigned ones). T >= 1. The remainder is a Barrett reduction with
+// Tinv = floor((2^64 - 1) / T) from the host: the quotient estimate
+// mulhi(x, Tinv) is at most 2 below x / T, so two conditional subtractions
+// give x mod T exactly, without a 64-bit division on the GPU.
 func.func private @ldn_gpu_attention_diffuse_random(
-    %seed: i64, %t: index, %j: index, %T: index) -> index {
+    %seed: i64, %t: index, %j: index, %T: index, %Tinv: i64) -> index {
   %c20 = arith.constant 20 : i64
   %c27 = arith.constant 27 : i64
   %c30 = arith.constant 30 : i64
@@ -118,7 +130,15 @@ func.func private @ldn_gpu_attention_diffuse_random(
   %z2 = arith.muli %z2x, %mul2 : i64
   %s31 = arith.shrui %z2, %c31 : i64
   %mix = arith.xori %z2, %s31 : i64
-  %key = arith.remui %mix, %T64 : i64
+  %lowq, %quot = arith.mului_extended %mix, %Tinv : i64
+  %qT = arith.muli %quot, %T64 : i64
+  %r0 = arith.subi %mix, %qT : i64
+  %over0 = arith.cmpi uge, %r0, %T64 : i64
+  %r0m = arith.subi %r0, %T64 : i64
+  %r1 = arith.select %over0, %r0m, %r0 : i64
+  %over1 = arith.cmpi uge, %r1, %T64 : i64
+  %r1m = arith.subi %r1, %T64 : i64
+  %key = arith.select %over1, %r1m, %r1 : i64
   %r = arith.index_castui %key : i64 to index
   return %r : index
 }
@@ -126,7 +146,7 @@ func.func private @ldn_gpu_attention_diffuse_random(
 // The key of global/random slot j (j < G: global j, else random j - G).
 func.func private @ldn_gpu_attention_diffuse_extra_key(
     %j: index, %globals: memref<?xi64>, %G: index, %seed: i64, %t: index,
-    %T: index) -> index {
+    %T: index, %Tinv: i64) -> index {
   %isGlobal = arith.cmpi ult, %j, %G : index
   %key = scf.if %isGlobal -> index {
     %g = memref.load %globals[%j] : memref<?xi64>
@@ -134,8 +154,8 @@ func.func private @ldn_gpu_attention_diffuse_extra_key(
     scf.yield %gi : index
   } else {
     %jr = arith.subi %j, %G : index
-    %r = func.call @ldn_gpu_attention_diffuse_random(%seed, %t, %jr, %T)
-        : (i64, index, index, index) -> index
+    %r = func.call @ldn_gpu_attention_diffuse_random(%seed, %t, %jr, %T, %Tinv)
+        : (i64, index, index, index, i64) -> index
     scf.yield %r : index
   }
   return %key : index
@@ -147,8 +167,8 @@ func.func private @ldn_gpu_attention_diffuse_extra_key(
 // nor an earlier random key of t.
 func.func private @ldn_gpu_attention_diffuse_is_new(
     %j: index, %key: index, %t: index, %len: index, %lo: index, %hi: index,
-    %causal: i1, %globals: memref<?xi64>, %G: index, %seed: i64, %T: index)
-    -> i1 {
+    %causal: i1, %globals: memref<?xi64>, %G: index, %seed: i64, %T: index,
+    %Tinv: i64) -> i1 {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %false = arith.constant false
@@ -170,8 +190,8 @@ func.func private @ldn_gpu_attention_diffuse_is_new(
     }
     %jr = arith.subi %j, %G : index
     %earlier = scf.for %i = %c0 to %jr step %c1 iter_args(%f = %global) -> i1 {
-      %prev = func.call @ldn_gpu_attention_diffuse_random(%seed, %t, %i, %T)
-          : (i64, index, index, index) -> index
+      %prev = func.call @ldn_gpu_attention_diffuse_random(%seed, %t, %i, %T, %Tinv)
+          : (i64, index, index, index, i64) -> index
       %eq = arith.cmpi eq, %prev, %key : index
       %f2 = arith.ori %f, %eq : i1
       scf.yield %f2 : i1
@@ -187,15 +207,10 @@ func.func private @ldn_gpu_attention_diffuse_is_new(
   return %ok : i1
 }
 
-// The geometry of the row of query t < len: its dense row index (t for the
-// dense pattern, the position of t in `globals` for a global query, -1 for a
-// sparse row), the contiguous key range [rlo, rhi] that its first slots hold
-// (all of [0, n) for a dense row, the local range below len for a sparse
-// one) and the local range [lo, hi] itself (for deduplication).
-func.func private @ldn_gpu_attention_diffuse_row(
-    %t: index, %len: index, %T: index, %dense: i1, %causal: i1,
-    %window: index, %stride: index, %globals: memref<?xi64>, %G: index)
-    -> (index, index, index, index, index) {
+// The dense row of query t: t itself for the dense pattern, the position of
+// t in `globals` for a global query, -1 for a sparse row.
+func.func private @ldn_gpu_attention_diffuse_dense_row(
+    %t: index, %dense: i1, %globals: memref<?xi64>, %G: index) -> index {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %cm1 = arith.constant -1 : index
@@ -211,18 +226,124 @@ func.func private @ldn_gpu_attention_diffuse_row(
     }
     scf.yield %found : index
   }
+  return %row : index
+}
+
+// The contiguous keys [rlo, rhi] that the first slots of query t's row hold
+// (t < len): all of [0, n) for a dense row (row >= 0), n = len, or
+// min(t + 1, len) when causal; the local range [lo, hi] below len for a
+// sparse row.
+func.func private @ldn_gpu_attention_diffuse_range(
+    %row: index, %lo: index, %hi: index, %t: index, %len: index,
+    %causal: i1) -> (index, index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
   %isDense = arith.cmpi sge, %row, %c0 : index
-  %local:2 = func.call @ldn_gpu_attention_diffuse_local(%t, %T, %window, %stride, %causal)
-      : (index, index, index, index, i1) -> (index, index)
   %lenm1 = arith.subi %len, %c1 : index
   %tp1 = arith.addi %t, %c1 : index
   %past = arith.select %causal, %tp1, %len : index
   %n = arith.minsi %past, %len : index
   %denseHi = arith.subi %n, %c1 : index
-  %sparseHi = arith.minsi %local#1, %lenm1 : index
-  %rlo = arith.select %isDense, %c0, %local#0 : index
+  %sparseHi = arith.minsi %hi, %lenm1 : index
+  %rlo = arith.select %isDense, %c0, %lo : index
   %rhi = arith.select %isDense, %denseHi, %sparseHi : index
-  return %row, %rlo, %rhi, %local#0, %local#1 : index, index, index, index, index
+  return %rlo, %rhi : index, index
+}
+
+// acc + Σ_{c < dc} qs[w, c] * ks[j, c] in four independent partial sums, so
+// that shared-memory loads overlap whatever dc is.
+func.func private @ldn_gpu_attention_diffuse_dot(
+    %qs: memref<8x64xf32, #gpu.address_space<workgroup>>,
+    %ks: memref<32x65xf32, #gpu.address_space<workgroup>>,
+    %w: index, %j: index, %dc: index, %acc: f32) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %cm4 = arith.constant -4 : index
+  %zero = arith.constant 0.0 : f32
+  %dc4 = arith.andi %dc, %cm4 : index
+  %p:4 = scf.for %c = %c0 to %dc4 step %c4
+      iter_args(%a0 = %acc, %a1 = %zero, %a2 = %zero, %a3 = %zero) -> (f32, f32, f32, f32) {
+    %c_1 = arith.addi %c, %c1 : index
+    %c_2 = arith.addi %c, %c2 : index
+    %c_3 = arith.addi %c, %c3 : index
+    %q0 = memref.load %qs[%w, %c] : memref<8x64xf32, #gpu.address_space<workgroup>>
+    %q1 = memref.load %qs[%w, %c_1] : memref<8x64xf32, #gpu.address_space<workgroup>>
+    %q2 = memref.load %qs[%w, %c_2] : memref<8x64xf32, #gpu.address_space<workgroup>>
+    %q3 = memref.load %qs[%w, %c_3] : memref<8x64xf32, #gpu.address_space<workgroup>>
+    %k0 = memref.load %ks[%j, %c] : memref<32x65xf32, #gpu.address_space<workgroup>>
+    %k1 = memref.load %ks[%j, %c_1] : memref<32x65xf32, #gpu.address_space<workgroup>>
+    %k2 = memref.load %ks[%j, %c_2] : memref<32x65xf32, #gpu.address_space<workgroup>>
+    %k3 = memref.load %ks[%j, %c_3] : memref<32x65xf32, #gpu.address_space<workgroup>>
+    %b0 = math.fma %q0, %k0, %a0 : f32
+    %b1 = math.fma %q1, %k1, %a1 : f32
+    %b2 = math.fma %q2, %k2, %a2 : f32
+    %b3 = math.fma %q3, %k3, %a3 : f32
+    scf.yield %b0, %b1, %b2, %b3 : f32, f32, f32, f32
+  }
+  %tail = scf.for %c = %dc4 to %dc step %c1 iter_args(%a = %p#0) -> f32 {
+    %qv = memref.load %qs[%w, %c] : memref<8x64xf32, #gpu.address_space<workgroup>>
+    %kv = memref.load %ks[%j, %c] : memref<32x65xf32, #gpu.address_space<workgroup>>
+    %a2 = math.fma %qv, %kv, %a : f32
+    scf.yield %a2 : f32
+  }
+  %s01 = arith.addf %tail, %p#1 : f32
+  %s23 = arith.addf %p#2, %p#3 : f32
+  %sum = arith.addf %s01, %s23 : f32
+  return %sum : f32
+}
+
+// Σ_{i < n} weights[base + i] * x[b, lo + i, h, c] in four independent
+// partial sums, so that several gathers are in flight per thread.
+func.func private @ldn_gpu_attention_diffuse_gather(
+    %weights: memref<?xf32>, %base: index, %x: memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, %b: index,
+    %lo: index, %h: index, %c: index, %n: index) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %cm4 = arith.constant -4 : index
+  %zero = arith.constant 0.0 : f32
+  %n4 = arith.andi %n, %cm4 : index
+  %p:4 = scf.for %i = %c0 to %n4 step %c4
+      iter_args(%a0 = %zero, %a1 = %zero, %a2 = %zero, %a3 = %zero) -> (f32, f32, f32, f32) {
+    %i0 = arith.addi %base, %i : index
+    %i1 = arith.addi %i0, %c1 : index
+    %i2 = arith.addi %i0, %c2 : index
+    %i3 = arith.addi %i0, %c3 : index
+    %s0 = arith.addi %lo, %i : index
+    %s1 = arith.addi %s0, %c1 : index
+    %s2 = arith.addi %s0, %c2 : index
+    %s3 = arith.addi %s0, %c3 : index
+    %w0 = memref.load %weights[%i0] : memref<?xf32>
+    %w1 = memref.load %weights[%i1] : memref<?xf32>
+    %w2 = memref.load %weights[%i2] : memref<?xf32>
+    %w3 = memref.load %weights[%i3] : memref<?xf32>
+    %z0 = memref.load %x[%b, %s0, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+    %z1 = memref.load %x[%b, %s1, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+    %z2 = memref.load %x[%b, %s2, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+    %z3 = memref.load %x[%b, %s3, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+    %b0 = math.fma %w0, %z0, %a0 : f32
+    %b1 = math.fma %w1, %z1, %a1 : f32
+    %b2 = math.fma %w2, %z2, %a2 : f32
+    %b3 = math.fma %w3, %z3, %a3 : f32
+    scf.yield %b0, %b1, %b2, %b3 : f32, f32, f32, f32
+  }
+  %tail = scf.for %i = %n4 to %n step %c1 iter_args(%a = %p#0) -> f32 {
+    %idx = arith.addi %base, %i : index
+    %w = memref.load %weights[%idx] : memref<?xf32>
+    %s = arith.addi %lo, %i : index
+    %zv = memref.load %x[%b, %s, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+    %a2 = math.fma %w, %zv, %a : f32
+    scf.yield %a2 : f32
+  }
+  %s01 = arith.addf %tail, %p#1 : f32
+  %s23 = arith.addf %p#2, %p#3 : f32
+  %sum = arith.addf %s01, %s23 : f32
+  return %sum : f32
 }
 
 // Warp-wide sum and maximum (all 32 lanes must take part).
@@ -285,8 +406,8 @@ func.func private @ldn_gpu_attention_diffuse_online(
   return %r#0, %r#1 : f32, f32
 }
 
-// x / y and x % y for x, y < 2^31 (block and staging indices) in 32 bits,
-// which the GPU divides inline (64-bit division is a subroutine call).
+// x / y and x % y for x, y < 2^31 (staging indices) in 32 bits, which the
+// GPU divides inline (64-bit division is a subroutine call).
 func.func private @ldn_gpu_attention_diffuse_divrem(%x: index, %y: index)
     -> (index, index) {
   %x32 = arith.index_castui %x : index to i32
@@ -380,6 +501,18 @@ func.func private @ldn_gpu_attention_diffuse(
   %weightsSize1 = arith.maxui %weightsSize, %c1 : index
   %weights = memref.alloc(%weightsSize1) : memref<?xf32>
 
+  // floor((2^64 - 1) / T) for the random keys' remainder.
+  %T1 = arith.maxui %T, %c1 : index
+  %T64 = arith.index_castui %T1 : index to i64
+  %allOnes = arith.constant -1 : i64
+  %Tinv = arith.divui %allOnes, %T64 : i64
+
+  // Per query: dense row, local range, global/random keys (i64).
+  %rowWidth = arith.addi %GR, %c3 : index
+  %rowsSize = arith.muli %T, %rowWidth : index
+  %rowsSize1 = arith.maxui %rowsSize, %c1 : index
+  %rows = memref.alloc(%rowsSize1) : memref<?xi64>
+
   // Blocks are (tile, head, batch row) flattened into x; the decomposition
   // divides by at least 1 and out-of-range blocks do nothing.
   %Hc = arith.maxui %H, %c1 : index
@@ -398,30 +531,67 @@ func.func private @ldn_gpu_attention_diffuse(
                        %qs : memref<8x64xf32, #gpu.address_space<workgroup>>,
                        %loS : memref<8xindex, #gpu.address_space<workgroup>>,
                        %hiS : memref<8xindex, #gpu.address_space<workgroup>>) {
-    // bx = (b * H + h) * tiles + tile: %bt = (b * H + h, tile), %bh = (b, h).
-    %bt:2 = func.call @ldn_gpu_attention_diffuse_divrem(%bx, %tiles1c) : (index, index) -> (index, index)
-    %bh:2 = func.call @ldn_gpu_attention_diffuse_divrem(%bt#0, %Hc) : (index, index) -> (index, index)
-    %bOk = arith.cmpi ult, %bh#0, %B : index
-    %hOk = arith.cmpi ult, %bh#1, %H : index
+    // bx = (b * H + h) * tiles + tile
+    // (32-bit: a grid has fewer than 2^31 blocks, and the GPU divides 32-bit
+    // integers inline).
+    %bx32 = arith.index_castui %bx : index to i32
+    %tiles32 = arith.index_castui %tiles1c : index to i32
+    %H32 = arith.index_castui %Hc : index to i32
+    %bh32 = arith.divui %bx32, %tiles32 : i32
+    %tile32 = arith.remui %bx32, %tiles32 : i32
+    %b32 = arith.divui %bh32, %H32 : i32
+    %h32 = arith.remui %bh32, %H32 : i32
+    %tile = arith.index_castui %tile32 : i32 to index
+    %b = arith.index_castui %b32 : i32 to index
+    %h = arith.index_castui %h32 : i32 to index
+    %bOk = arith.cmpi ult, %b, %B : index
+    %hOk = arith.cmpi ult, %h, %H : index
     %blockOk = arith.andi %bOk, %hOk : i1
     // Uniform over the block: the barriers below are reached by all or none.
     scf.if %blockOk {
-      %t0 = arith.muli %bt#1, %c8 : index
+      %t0 = arith.muli %tile, %c8 : index
       %t = arith.addi %t0, %warp : index
       %tid0 = arith.muli %warp, %c32 : index
       %tid = arith.addi %tid0, %lane : index
-      %len = func.call @ldn_gpu_attention_diffuse_length(%lengths, %has_lengths, %bh#0, %T)
+      %len = func.call @ldn_gpu_attention_diffuse_length(%lengths, %has_lengths, %b, %T)
           : (memref<?xi32>, i1, index, index) -> index
       %valid = arith.cmpi ult, %t, %len : index
-      %geo:5 = func.call @ldn_gpu_attention_diffuse_row(%t, %len, %T, %dense, %causal, %window, %stride, %globals, %G)
-          : (index, index, index, i1, i1, index, index, memref<?xi64>, index) -> (index, index, index, index, index)
-      %isDense = arith.cmpi sge, %geo#0, %c0 : index
+      %row = func.call @ldn_gpu_attention_diffuse_dense_row(%t, %dense, %globals, %G)
+          : (index, i1, memref<?xi64>, index) -> index
+      %local:2 = func.call @ldn_gpu_attention_diffuse_local(%t, %T, %window, %stride, %causal)
+          : (index, index, index, index, i1) -> (index, index)
+      %range:2 = func.call @ldn_gpu_attention_diffuse_range(%row, %local#0, %local#1, %t, %len, %causal)
+          : (index, index, index, index, index, i1) -> (index, index)
+      %isDense = arith.cmpi sge, %row, %c0 : index
+      %lane0 = arith.cmpi eq, %lane, %c0 : index
+
+      // The blocks of batch row 0, head 0 also record each query's row for
+      // the hops: its dense row and local range here, its global/random keys
+      // in B (the same for every batch row and head; empty slots are marked
+      // in the weights, per batch row).
+      %b0 = arith.cmpi eq, %b, %c0 : index
+      %h0 = arith.cmpi eq, %h, %c0 : index
+      %tInT = arith.cmpi ult, %t, %T : index
+      %recorder0 = arith.andi %b0, %h0 : i1
+      %recorder = arith.andi %recorder0, %tInT : i1
+      scf.if %recorder {
+        %tb = arith.muli %t, %rowWidth : index
+        scf.if %lane0 {
+          %row64 = arith.index_cast %row : index to i64
+          %lo64 = arith.index_cast %local#0 : index to i64
+          %hi64 = arith.index_cast %local#1 : index to i64
+          %tb1 = arith.addi %tb, %c1 : index
+          %tb2 = arith.addi %tb, %c2 : index
+          memref.store %row64, %rows[%tb] : memref<?xi64>
+          memref.store %lo64, %rows[%tb1] : memref<?xi64>
+          memref.store %hi64, %rows[%tb2] : memref<?xi64>
+        }
+      }
 
       // The union [ulo, uhi] of the tile's ranges (empty for no valid query).
-      %loV = arith.select %valid, %geo#1, %T : index
-      %hiV = arith.select %valid, %geo#2, %cm1 : index
-      %first = arith.cmpi eq, %lane, %c0 : index
-      scf.if %first {
+      %loV = arith.select %valid, %range#0, %T : index
+      %hiV = arith.select %valid, %range#1, %cm1 : index
+      scf.if %lane0 {
         memref.store %loV, %loS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
         memref.store %hiV, %hiS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
       }
@@ -436,13 +606,13 @@ func.func private @ldn_gpu_attention_diffuse(
       %uend = arith.addi %union#1, %c1 : index
 
       // Where this query's row starts in `weights`.
-      %bhIdx0 = arith.muli %bh#0, %H : index
-      %bhIdx = arith.addi %bhIdx0, %bh#1 : index
+      %bhIdx0 = arith.muli %b, %H : index
+      %bhIdx = arith.addi %bhIdx0, %h : index
       %sb0 = arith.muli %bhIdx, %T : index
       %sb1 = arith.addi %sb0, %t : index
       %sparseBase = arith.muli %sb1, %S : index
       %db0 = arith.muli %bhIdx, %NR : index
-      %db1 = arith.addi %db0, %geo#0 : index
+      %db1 = arith.addi %db0, %row : index
       %db2 = arith.muli %db1, %T : index
       %denseBase = arith.addi %sparseSize, %db2 : index
       %base = arith.select %isDense, %denseBase, %sparseBase : index
@@ -452,8 +622,8 @@ func.func private @ldn_gpu_attention_diffuse(
       %ml:2 = scf.for %s0 = %union#0 to %uend step %c32 iter_args(%m = %ninf, %l = %zero) -> (f32, f32) {
         %s = arith.addi %s0, %lane : index
         %s31 = arith.addi %s0, %c32 : index
-        %reachesLo = arith.cmpi sgt, %s31, %geo#1 : index
-        %startsBelowHi = arith.cmpi sle, %s0, %geo#2 : index
+        %reachesLo = arith.cmpi sgt, %s31, %range#0 : index
+        %startsBelowHi = arith.cmpi sle, %s0, %range#1 : index
         %meets = arith.andi %reachesLo, %startsBelowHi : i1
         %live = arith.andi %valid, %meets : i1
         %firstChunk = arith.cmpi eq, %s0, %union#0 : index
@@ -471,7 +641,7 @@ func.func private @ldn_gpu_attention_diffuse(
             %inRange = arith.cmpi sle, %sr, %union#1 : index
             %x = scf.if %inRange -> f32 {
               %ch = arith.addi %c0i, %rc#1 : index
-              %kv = memref.load %k[%bh#0, %sr, %bh#1, %ch] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+              %kv = memref.load %k[%b, %sr, %h, %ch] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
               scf.yield %kv : f32
             } else {
               scf.yield %zero : f32
@@ -488,7 +658,7 @@ func.func private @ldn_gpu_attention_diffuse(
             %inT = arith.cmpi ult, %tq, %T : index
             %x = scf.if %inT -> f32 {
               %ch = arith.addi %c0i, %rc#1 : index
-              %qv = memref.load %q[%bh#0, %tq, %bh#1, %ch] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+              %qv = memref.load %q[%b, %tq, %h, %ch] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
               scf.yield %qv : f32
             } else {
               scf.yield %zero : f32
@@ -497,12 +667,8 @@ func.func private @ldn_gpu_attention_diffuse(
           }
           gpu.barrier
           %acc2 = scf.if %live -> f32 {
-            %sum = scf.for %c = %c0 to %dc step %c1 iter_args(%a = %acc) -> f32 {
-              %qv = memref.load %qs[%warp, %c] : memref<8x64xf32, #gpu.address_space<workgroup>>
-              %kv = memref.load %ks[%lane, %c] : memref<32x65xf32, #gpu.address_space<workgroup>>
-              %a2 = math.fma %qv, %kv, %a : f32
-              scf.yield %a2 : f32
-            }
+            %sum = func.call @ldn_gpu_attention_diffuse_dot(%qs, %ks, %warp, %lane, %dc, %acc)
+                : (memref<8x64xf32, #gpu.address_space<workgroup>>, memref<32x65xf32, #gpu.address_space<workgroup>>, index, index, index, f32) -> f32
             scf.yield %sum : f32
           } else {
             scf.yield %acc : f32
@@ -510,12 +676,12 @@ func.func private @ldn_gpu_attention_diffuse(
           scf.yield %acc2 : f32
         }
         %score = arith.mulf %dot, %scale : f32
-        %geLo = arith.cmpi sge, %s, %geo#1 : index
-        %leHi = arith.cmpi sle, %s, %geo#2 : index
+        %geLo = arith.cmpi sge, %s, %range#0 : index
+        %leHi = arith.cmpi sle, %s, %range#1 : index
         %inRow0 = arith.andi %geLo, %leHi : i1
         %inRow = arith.andi %inRow0, %valid : i1
         scf.if %inRow {
-          %off = arith.subi %s, %geo#1 : index
+          %off = arith.subi %s, %range#0 : index
           %idx = arith.addi %base, %off : index
           memref.store %score, %weights[%idx] : memref<?xf32>
         }
@@ -524,21 +690,26 @@ func.func private @ldn_gpu_attention_diffuse(
         scf.yield %next#0, %next#1 : f32, f32
       }
 
-      // B. The global and random slots of a sparse row (warp-uniform branch:
-      // the shuffles see all 32 lanes).
+      // B. The global and random slots of a sparse row, and their keys for
+      // the row table (warp-uniform branches: the shuffles see all 32
+      // lanes).
       %notDense = arith.xori %isDense, %true : i1
-      %sparseValid = arith.andi %valid, %notDense : i1
+      %validOrRecorder = arith.ori %valid, %recorder : i1
+      %withSlots = arith.andi %validOrRecorder, %notDense : i1
       %extraBase = arith.addi %base, %L : index
-      %mlx:2 = scf.if %sparseValid -> (f32, f32) {
+      %tKeys0 = arith.muli %t, %rowWidth : index
+      %tKeys = arith.addi %tKeys0, %c3 : index
+      %mlx:2 = scf.if %withSlots -> (f32, f32) {
         %r:2 = scf.for %j = %c0 to %GR step %c1 iter_args(%m = %ml#0, %l = %ml#1) -> (f32, f32) {
-          %key = func.call @ldn_gpu_attention_diffuse_extra_key(%j, %globals, %G, %seed, %t, %T)
-              : (index, memref<?xi64>, index, i64, index, index) -> index
-          %ok = func.call @ldn_gpu_attention_diffuse_is_new(%j, %key, %t, %len, %geo#3, %geo#4, %causal, %globals, %G, %seed, %T)
-              : (index, index, index, index, index, index, i1, memref<?xi64>, index, i64, index) -> i1
+          %key = func.call @ldn_gpu_attention_diffuse_extra_key(%j, %globals, %G, %seed, %t, %T, %Tinv)
+              : (index, memref<?xi64>, index, i64, index, index, i64) -> index
+          %new = func.call @ldn_gpu_attention_diffuse_is_new(%j, %key, %t, %len, %local#0, %local#1, %causal, %globals, %G, %seed, %T, %Tinv)
+              : (index, index, index, index, index, index, i1, memref<?xi64>, index, i64, index, i64) -> i1
+          %ok = arith.andi %new, %valid : i1
           %score = scf.if %ok -> f32 {
             %part = scf.for %c = %lane to %d step %c32 iter_args(%a = %zero) -> f32 {
-              %qv = memref.load %q[%bh#0, %t, %bh#1, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
-              %kv = memref.load %k[%bh#0, %key, %bh#1, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+              %qv = memref.load %q[%b, %t, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+              %kv = memref.load %k[%b, %key, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
               %a2 = math.fma %qv, %kv, %a : f32
               scf.yield %a2 : f32
             }
@@ -551,9 +722,16 @@ func.func private @ldn_gpu_attention_diffuse(
           // Lane j % 32 owns slot j: it writes it now and normalizes it below.
           %jl = arith.remui %j, %c32 : index
           %owner = arith.cmpi eq, %jl, %lane : index
-          scf.if %owner {
+          %writes = arith.andi %owner, %valid : i1
+          scf.if %writes {
             %idx = arith.addi %extraBase, %j : index
             memref.store %score, %weights[%idx] : memref<?xf32>
+          }
+          %records = arith.andi %owner, %recorder : i1
+          scf.if %records {
+            %key64 = arith.index_cast %key : index to i64
+            %kj = arith.addi %tKeys, %j : index
+            memref.store %key64, %rows[%kj] : memref<?xi64>
           }
           %take = arith.andi %owner, %ok : i1
           %next:2 = func.call @ldn_gpu_attention_diffuse_online(%m, %l, %score, %take)
@@ -578,18 +756,18 @@ func.func private @ldn_gpu_attention_diffuse(
 
       // D. Normalize: each lane rewrites exactly the scores it wrote.
       scf.if %valid {
-        %skip = arith.subi %geo#1, %union#0 : index
+        %skip = arith.subi %range#0, %union#0 : index
         %skipChunks = arith.divui %skip, %c32 : index
         %skipKeys = arith.muli %skipChunks, %c32 : index
         %start = arith.addi %union#0, %skipKeys : index
-        %end = arith.addi %geo#2, %c1 : index
+        %end = arith.addi %range#1, %c1 : index
         scf.for %s0 = %start to %end step %c32 {
           %s = arith.addi %s0, %lane : index
-          %geLo = arith.cmpi sge, %s, %geo#1 : index
-          %leHi = arith.cmpi sle, %s, %geo#2 : index
+          %geLo = arith.cmpi sge, %s, %range#0 : index
+          %leHi = arith.cmpi sle, %s, %range#1 : index
           %inRow = arith.andi %geLo, %leHi : i1
           scf.if %inRow {
-            %off = arith.subi %s, %geo#1 : index
+            %off = arith.subi %s, %range#0 : index
             %idx = arith.addi %base, %off : index
             %x = memref.load %weights[%idx] : memref<?xf32>
             %dx = arith.subf %x, %M : f32
@@ -710,49 +888,64 @@ func.func private @ldn_gpu_attention_diffuse(
 
     gpu.launch blocks(%bx, %by, %bz) in (%gx = %grid2, %gy = %c1, %gz = %c1)
                threads(%tid, %ty, %tz) in (%sx = %c256, %sy = %c1, %sz = %c1) {
-      // As in launch 1: %bt = (b * H + h, tile), %bh = (b, h).
-      %bt:2 = func.call @ldn_gpu_attention_diffuse_divrem(%bx, %tiles2c) : (index, index) -> (index, index)
-      %bh:2 = func.call @ldn_gpu_attention_diffuse_divrem(%bt#0, %Hc) : (index, index) -> (index, index)
+      // bx = (b * H + h) * tiles + tile, as in launch 1
+      // (32-bit: a grid has fewer than 2^31 blocks, and the GPU divides 32-bit
+      // integers inline).
+      %bx32 = arith.index_castui %bx : index to i32
+      %tiles32 = arith.index_castui %tiles2c : index to i32
+      %H32 = arith.index_castui %Hc : index to i32
+      %bh32 = arith.divui %bx32, %tiles32 : i32
+      %tile32 = arith.remui %bx32, %tiles32 : i32
+      %b32 = arith.divui %bh32, %H32 : i32
+      %h32 = arith.remui %bh32, %H32 : i32
+      %tile = arith.index_castui %tile32 : i32 to index
+      %b = arith.index_castui %b32 : i32 to index
+      %h = arith.index_castui %h32 : i32 to index
       %group = arith.shrui %tid, %EWlog : index
       %ci = arith.andi %tid, %EWmask : index
-      %t0 = arith.muli %bt#1, %QPB : index
+      %t0 = arith.muli %tile, %QPB : index
       %t = arith.addi %t0, %group : index
-      %bOk = arith.cmpi ult, %bh#0, %B : index
-      %hOk = arith.cmpi ult, %bh#1, %H : index
+      %bOk = arith.cmpi ult, %b, %B : index
+      %hOk = arith.cmpi ult, %h, %H : index
       %tOk = arith.cmpi ult, %t, %T : index
       %ok0 = arith.andi %bOk, %hOk : i1
       %ok = arith.andi %ok0, %tOk : i1
       scf.if %ok {
-        %len = func.call @ldn_gpu_attention_diffuse_length(%lengths, %has_lengths, %bh#0, %T)
+        %len = func.call @ldn_gpu_attention_diffuse_length(%lengths, %has_lengths, %b, %T)
             : (memref<?xi32>, i1, index, index) -> index
         %valid = arith.cmpi ult, %t, %len : index
         scf.if %valid {
-          %geo:5 = func.call @ldn_gpu_attention_diffuse_row(%t, %len, %T, %dense, %causal, %window, %stride, %globals, %G)
-              : (index, index, index, i1, i1, index, index, memref<?xi64>, index) -> (index, index, index, index, index)
-          %isDense = arith.cmpi sge, %geo#0, %c0 : index
-          %bhIdx0 = arith.muli %bh#0, %H : index
-          %bhIdx = arith.addi %bhIdx0, %bh#1 : index
+          // The row as launch 1 recorded it.
+          %tb = arith.muli %t, %rowWidth : index
+          %tb1 = arith.addi %tb, %c1 : index
+          %tb2 = arith.addi %tb, %c2 : index
+          %keys = arith.addi %tb, %c3 : index
+          %row64 = memref.load %rows[%tb] : memref<?xi64>
+          %lo64 = memref.load %rows[%tb1] : memref<?xi64>
+          %hi64 = memref.load %rows[%tb2] : memref<?xi64>
+          %row = arith.index_cast %row64 : i64 to index
+          %lo = arith.index_cast %lo64 : i64 to index
+          %hi = arith.index_cast %hi64 : i64 to index
+          %range:2 = func.call @ldn_gpu_attention_diffuse_range(%row, %lo, %hi, %t, %len, %causal)
+              : (index, index, index, index, index, i1) -> (index, index)
+          %isDense = arith.cmpi sge, %row, %c0 : index
+          %bhIdx0 = arith.muli %b, %H : index
+          %bhIdx = arith.addi %bhIdx0, %h : index
           %sb0 = arith.muli %bhIdx, %T : index
           %sb1 = arith.addi %sb0, %t : index
           %sparseBase = arith.muli %sb1, %S : index
           %db0 = arith.muli %bhIdx, %NR : index
-          %db1 = arith.addi %db0, %geo#0 : index
+          %db1 = arith.addi %db0, %row : index
           %db2 = arith.muli %db1, %T : index
           %denseBase = arith.addi %sparseSize, %db2 : index
           %base = arith.select %isDense, %denseBase, %sparseBase : index
           %extraBase = arith.addi %base, %L : index
-          %n0 = arith.subi %geo#2, %geo#1 : index
+          %n0 = arith.subi %range#1, %range#0 : index
           %n = arith.addi %n0, %c1 : index
           %notDense = arith.xori %isDense, %true : i1
           scf.for %c = %ci to %e step %EW {
-            %acc = scf.for %i = %c0 to %n step %c1 iter_args(%a = %zero) -> f32 {
-              %idx = arith.addi %base, %i : index
-              %w = memref.load %weights[%idx] : memref<?xf32>
-              %s = arith.addi %geo#1, %i : index
-              %zv = memref.load %x[%bh#0, %s, %bh#1, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
-              %a2 = math.fma %w, %zv, %a : f32
-              scf.yield %a2 : f32
-            }
+            %acc = func.call @ldn_gpu_attention_diffuse_gather(%weights, %base, %x, %b, %range#0, %h, %c, %n)
+                : (memref<?xf32>, index, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, index, index, index, index, index) -> f32
             %acc2 = scf.if %notDense -> f32 {
               %r = scf.for %j = %c0 to %GR step %c1 iter_args(%a = %acc) -> f32 {
                 %idx = arith.addi %extraBase, %j : index
@@ -760,9 +953,10 @@ func.func private @ldn_gpu_attention_diffuse(
                 // Empty slots hold -1; NaN weights propagate.
                 %edge = arith.cmpf uge, %w, %zero : f32
                 %a3 = scf.if %edge -> f32 {
-                  %key = func.call @ldn_gpu_attention_diffuse_extra_key(%j, %globals, %G, %seed, %t, %T)
-                      : (index, memref<?xi64>, index, i64, index, index) -> index
-                  %zv = memref.load %x[%bh#0, %key, %bh#1, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+                  %kj = arith.addi %keys, %j : index
+                  %key64 = memref.load %rows[%kj] : memref<?xi64>
+                  %key = arith.index_cast %key64 : i64 to index
+                  %zv = memref.load %x[%b, %key, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
                   %a2 = math.fma %w, %zv, %a : f32
                   scf.yield %a2 : f32
                 } else {
@@ -774,18 +968,18 @@ func.func private @ldn_gpu_attention_diffuse(
             } else {
               scf.yield %acc : f32
             }
-            %uv = memref.load %u[%bh#0, %t, %bh#1, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+            %uv = memref.load %u[%b, %t, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
             %ax = arith.mulf %coef#0, %acc2 : f32
             %cu = arith.mulf %coef#1, %uv : f32
             %yv = arith.addf %ax, %cu : f32
-            memref.store %yv, %y[%bh#0, %t, %bh#1, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+            memref.store %yv, %y[%b, %t, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
             scf.if %writeP {
-              memref.store %acc2, %p[%bh#0, %t, %bh#1, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+              memref.store %acc2, %p[%b, %t, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
             }
           }
         } else {
           scf.for %c = %ci to %e step %EW {
-            memref.store %zero, %y[%bh#0, %t, %bh#1, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+            memref.store %zero, %y[%b, %t, %h, %c] : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
           }
         }
       }
@@ -796,6 +990,7 @@ func.func private @ldn_gpu_attention_diffuse(
   memref.dealloc %scratch2 : memref<?xf32>
   memref.dealloc %scratch1 : memref<?xf32>
   memref.dealloc %weights : memref<?xf32>
+  memref.dealloc %rows : memref<?xi64>
   memref.dealloc %globals : memref<?xi64>
   return
 }

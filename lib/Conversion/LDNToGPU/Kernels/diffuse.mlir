@@ -10,7 +10,7 @@
 // owns the TT = 120 - 2H output rows [t0, t0 + TT) (causal: TT = 120 - H, no
 // right halo, since row t only depends on rows before it) and loads the 120
 // rows [t0 - H, t0 + TT + H) of its channel tile once into shared memory
-// (rows outside [0, T) are never read: the boundary tests below drop them).
+// (rows outside [0, T) are not loaded, and their edges are dropped below).
 // Sub-step s updates the rows that are still exact after s steps,
 // [s R, 120 - s R) (causal: [s R, 120)), from one shared buffer into the
 // other (two buffers, a barrier per sub-step); each row's edges are tested
@@ -29,7 +29,8 @@
 // ceil(steps / S) launches of balanced size. Launches alternate between the
 // result and a temporary buffer, so that the last one writes the result.
 //
-// Wide kernel (R > HMAX, where the halo would not fit): one step per launch.
+// Wide kernel (R > HMAX, where the halo would not fit): one step per launch,
+// `steps` launches alternating between the buffers as above.
 // A block owns 64 rows x 32 channels and streams the rows [t0 - R, t1 + R)
 // through a 128-row shared chunk; each thread accumulates K x of its rows
 // (w, w + 8, ...) in a shared slot only it uses, and writes its rows once.

@@ -10,17 +10,29 @@
 // NK = ceil(dk / KT) key tiles x P time splits x H x B, the value tiles
 // innermost so that the blocks sharing a head's q and k run together (L2).
 //
-// Each block walks its time range in chunks of 16 steps:
+// Each block walks its time range in chunks of L = 24 steps:
 //   1. the chunk's q (times scale), k and gates exp(decay) for the block's
 //      key rows, and v for its value columns, go to shared memory, read once
-//      from global memory by consecutive threads (coalesced along dk / dv);
-//      rows past dk and steps past T are zeros (a zero key leaves S as is);
-//   2. after a barrier, every thread steps through the chunk with the exact
-//      recurrence on its 8 state values, S = g ⊙ S + k v_j (k, g: 8-wide
-//      broadcast loads from shared memory, one per warp), and its part of
-//      o_t[j] = Σ_i S[i, j] q_t[i] over its 8 rows into shared memory;
+//      from global memory by consecutive threads (8 consecutive key rows or
+//      one value column each, so a warp covers contiguous runs of dk / dv);
+//      rows past dk are zeros (a zero key row leaves S as is);
+//   2. after a barrier, every thread steps through the chunk's steps
+//      (never past T) with the exact recurrence on its 8 state values,
+//      S = g ⊙ S + k v_j, and writes its part of o_t[j] = Σ_i S[i, j] q_t[i]
+//      (its 8 rows) to shared memory; q, k and g of its 8 rows are one
+//      32-byte element each, two 16-byte broadcast loads per warp;
 //   3. after a barrier, the W parts of each o_t[j] are summed and o written
 //      (32 consecutive floats per warp and step).
+// Shared memory (46 KiB, the most below the 48 KiB static limit, so 2
+// barriers per 24 steps): qkg [3][L][8] x vector<8xf32> (q, k, gates),
+// the per-head gates [L], vp [9][L][32] (8 warps' parts of o, then v). The
+// state tile enters and leaves through vp too, as [warp][row % 8][lane]: read
+// and written coalesced, and each thread's 8 values taken with constant
+// indices, so that the state stays in registers and no per-row address or
+// predicate is live across the sweep. (ptxas fits 8-warp blocks in the 64
+// (sm_90) / 80 (sm_80) registers per thread that the shared memory lets be
+// resident anyway, without spills; keep it so.)
+//
 // Why the per-step recurrence and not the chunked matmul form (intra-chunk
 // (q_i · k_j) exp(G_i - G_j) plus q_i · S decayed): the decays may be -inf
 // (additive_decay's decay_0) or very negative, where differences of
@@ -29,9 +41,11 @@
 // by exp(decay) once per step and is exact in all those cases. Without
 // tensor cores (this is f32 SIMT code) the chunked form would also do more
 // work: L^2 (dk + dv) intra-chunk plus 2 L dk dv per chunk against the
-// recurrence's 3 L dk dv, more whenever L >= dk dv / (dk + dv).
+// recurrence's 3 L dk dv, more as soon as L > dk dv / (dk + dv) (32 for
+// dk = dv = 64).
 // Every input is read once per block that needs it: q, k and decay once per
-// value tile, v once per key tile (NV, NK = 1 for dk <= 64, dv <= 32).
+// value tile, v once per key tile (NV, NK = 1 for dk <= 64, dv <= 32); o and
+// the state are written once.
 //
 // With dk > 64 (NK > 1) each key tile's part of o goes to a [NK, B,T,H,dv]
 // scratch and a second launch sums them. Non-causal: the state
@@ -43,6 +57,10 @@
 
 !view4 = memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
 !view5 = memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>
+// Shared memory of the sweep (header), for chunks of 24 steps.
+!qkg = memref<3x24x8xvector<8xf32>, #gpu.address_space<workgroup>>
+!gates = memref<24xf32, #gpu.address_space<workgroup>>
+!vp = memref<9x24x32xf32, #gpu.address_space<workgroup>>
 
 func.func private @ldn_gpu_linear_attention(
     %q: !view4, %k: !view4, %v: !view4, %decay: !view4, %init: !view4,
@@ -189,7 +207,7 @@ func.func private @ldn_gpu_linear_attention_sweep(
   %c6 = arith.constant 6 : index
   %c7 = arith.constant 7 : index
   %c8 = arith.constant 8 : index
-  %c16 = arith.constant 16 : index
+  %chunk = arith.constant 24 : index
   %c32 = arith.constant 32 : index
   %zero = arith.constant 0.0 : f32
   %one = arith.constant 1.0 : f32
@@ -210,19 +228,15 @@ func.func private @ldn_gpu_linear_attention_sweep(
   %perRow = arith.muli %perHead, %H : index
   %blocks = arith.muli %perRow, %B : index
   %threads = arith.muli %warps, %c32 : index
-  %quads = arith.muli %warps, %c2 : index
-  %qkQuads = arith.muli %quads, %c16 : index
-  %vElements = arith.constant 512 : index
+  // v of a chunk: 24 steps x 32 columns.
+  %vElements = arith.constant 768 : index
   %nonempty = arith.cmpi ugt, %blocks, %c0 : index
   scf.if %nonempty {
     gpu.launch blocks(%bx, %by, %bz) in (%gx = %blocks, %gy = %c1, %gz = %c1)
                threads(%lane, %warp, %tz) in (%sx = %c32, %sy = %warps, %sz = %c1)
-               workgroup(%qs : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>,
-                         %ks : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>,
-                         %gs : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>,
-                         %gHead : memref<16xf32, #gpu.address_space<workgroup>>,
-                         %vs : memref<16x32xf32, #gpu.address_space<workgroup>>,
-                         %part : memref<8x16x32xf32, #gpu.address_space<workgroup>>) {
+               workgroup(%qkg : !qkg,
+                         %gHead : !gates,
+                         %vp : !vp) {
       // Block -> (value tile, key tile, split, head, batch row).
       %vt = arith.remui %bx, %NV : index
       %r1 = arith.divui %bx, %NV : index
@@ -236,24 +250,43 @@ func.func private @ldn_gpu_linear_attention_sweep(
       %col = arith.addi %colBase, %lane : index
       %colOk = arith.cmpi ult, %col, %dv : index
       %tileRow = arith.muli %kt, %KT : index
-      %warpRow = arith.muli %warp, %c8 : index
-      %row0 = arith.addi %tileRow, %warpRow : index
-      %quadLo = arith.muli %warp, %c2 : index
-      %quadHi = arith.addi %quadLo, %c1 : index
       %tid0 = arith.muli %warp, %c32 : index
       %tid = arith.addi %tid0, %lane : index
 
-      // The 8 state values of this thread, unrolled so that they stay in
-      // registers (a loop over a vector index would go through local memory).
+      // The initial state tile, read coalesced (a warp reads 32 columns of
+      // one row) into vp as [warp][row % 8][lane], then this thread's 8
+      // values from there with constant indices: the state stays in
+      // registers, and no per-row predicate or address stays live across
+      // the sweep (it would push the kernel over its register budget).
+      %stateElements = arith.muli %KT, %c32 : index
       %S0 = scf.if %has_init -> vector<8xf32> {
-        %x0 = func.call @ldn_gpu_linear_attention_load_row(%init, %b, %h, %row0, %c0, %col, %colOk, %dk) : (!view4, index, index, index, index, index, i1, index) -> f32
-        %x1 = func.call @ldn_gpu_linear_attention_load_row(%init, %b, %h, %row0, %c1, %col, %colOk, %dk) : (!view4, index, index, index, index, index, i1, index) -> f32
-        %x2 = func.call @ldn_gpu_linear_attention_load_row(%init, %b, %h, %row0, %c2, %col, %colOk, %dk) : (!view4, index, index, index, index, index, i1, index) -> f32
-        %x3 = func.call @ldn_gpu_linear_attention_load_row(%init, %b, %h, %row0, %c3, %col, %colOk, %dk) : (!view4, index, index, index, index, index, i1, index) -> f32
-        %x4 = func.call @ldn_gpu_linear_attention_load_row(%init, %b, %h, %row0, %c4, %col, %colOk, %dk) : (!view4, index, index, index, index, index, i1, index) -> f32
-        %x5 = func.call @ldn_gpu_linear_attention_load_row(%init, %b, %h, %row0, %c5, %col, %colOk, %dk) : (!view4, index, index, index, index, index, i1, index) -> f32
-        %x6 = func.call @ldn_gpu_linear_attention_load_row(%init, %b, %h, %row0, %c6, %col, %colOk, %dk) : (!view4, index, index, index, index, index, i1, index) -> f32
-        %x7 = func.call @ldn_gpu_linear_attention_load_row(%init, %b, %h, %row0, %c7, %col, %colOk, %dk) : (!view4, index, index, index, index, index, i1, index) -> f32
+        scf.for %e = %tid to %stateElements step %threads {
+          %rowInTile = arith.divui %e, %c32 : index
+          %c = arith.remui %e, %c32 : index
+          %row = arith.addi %tileRow, %rowInTile : index
+          %scol = arith.addi %colBase, %c : index
+          %rowOk = arith.cmpi ult, %row, %dk : index
+          %scolOk = arith.cmpi ult, %scol, %dv : index
+          %ok = arith.andi %rowOk, %scolOk : i1
+          %x = scf.if %ok -> f32 {
+            %y = memref.load %init[%b, %h, %row, %scol] : !view4
+            scf.yield %y : f32
+          } else {
+            scf.yield %zero : f32
+          }
+          %w = arith.divui %rowInTile, %c8 : index
+          %r = arith.remui %rowInTile, %c8 : index
+          memref.store %x, %vp[%w, %r, %c] : !vp
+        }
+        gpu.barrier
+        %x0 = memref.load %vp[%warp, %c0, %lane] : !vp
+        %x1 = memref.load %vp[%warp, %c1, %lane] : !vp
+        %x2 = memref.load %vp[%warp, %c2, %lane] : !vp
+        %x3 = memref.load %vp[%warp, %c3, %lane] : !vp
+        %x4 = memref.load %vp[%warp, %c4, %lane] : !vp
+        %x5 = memref.load %vp[%warp, %c5, %lane] : !vp
+        %x6 = memref.load %vp[%warp, %c6, %lane] : !vp
+        %x7 = memref.load %vp[%warp, %c7, %lane] : !vp
         %loaded = vector.from_elements %x0, %x1, %x2, %x3, %x4, %x5, %x6, %x7 : vector<8xf32>
         scf.yield %loaded : vector<8xf32>
       } else {
@@ -263,36 +296,22 @@ func.func private @ldn_gpu_linear_attention_sweep(
       %first = arith.muli %p, %span : index
       %stop0 = arith.addi %first, %span : index
       %stop = arith.minui %stop0, %T : index
-      %S = scf.for %t0 = %first to %stop step %c16 iter_args(%Sc = %S0) -> vector<8xf32> {
+      %S = scf.for %t0 = %first to %stop step %chunk iter_args(%Sc = %S0) -> vector<8xf32> {
         %left = arith.subi %stop, %t0 : index
-        %n = arith.minui %left, %c16 : index
-        // 1. Stage the chunk: 4 consecutive key rows of one step per thread
-        //    and iteration.
-        scf.for %e = %tid to %qkQuads step %threads {
-          %t = arith.divui %e, %quads : index
-          %c = arith.remui %e, %quads : index
-          %rowInTile = arith.muli %c, %c4 : index
-          %row = arith.addi %tileRow, %rowInTile : index
-          %gt = arith.addi %t0, %t : index
-          %tOk = arith.cmpi ult, %t, %n : index
-          scf.if %readout {
-            %x = func.call @ldn_gpu_linear_attention_load_quad(%q, %b, %gt, %h, %row, %tOk, %dk, %false)
-                : (!view4, index, index, index, index, i1, index, i1) -> vector<4xf32>
-            %scales = vector.broadcast %scale : f32 to vector<4xf32>
-            %xs = arith.mulf %x, %scales : vector<4xf32>
-            memref.store %xs, %qs[%t, %c] : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>
-          }
-          scf.if %update {
-            %x = func.call @ldn_gpu_linear_attention_load_quad(%k, %b, %gt, %h, %row, %tOk, %dk, %false)
-                : (!view4, index, index, index, index, i1, index, i1) -> vector<4xf32>
-            memref.store %x, %ks[%t, %c] : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>
-            %vectorGates = arith.andi %has_decay, %per_channel : i1
-            scf.if %vectorGates {
-              // exp(0) = 1 outside: no decay.
-              %g = func.call @ldn_gpu_linear_attention_load_quad(%decay, %b, %gt, %h, %row, %tOk, %dk, %true)
-                  : (!view4, index, index, index, index, i1, index, i1) -> vector<4xf32>
-              memref.store %g, %gs[%t, %c] : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>
-            }
+        %n = arith.minui %left, %chunk : index
+        // 1. Stage the chunk, one operand after the other (fewer values in
+        //    flight than all three at once).
+        scf.if %readout {
+          func.call @ldn_gpu_linear_attention_stage(%q, %qkg, %c0, %scale, %false, %b, %h, %t0, %n, %tileRow, %dk, %tid, %threads, %warps)
+              : (!view4, !qkg, index, f32, i1, index, index, index, index, index, index, index, index, index) -> ()
+        }
+        scf.if %update {
+          func.call @ldn_gpu_linear_attention_stage(%k, %qkg, %c1, %one, %false, %b, %h, %t0, %n, %tileRow, %dk, %tid, %threads, %warps)
+              : (!view4, !qkg, index, f32, i1, index, index, index, index, index, index, index, index, index) -> ()
+          %vectorGates = arith.andi %has_decay, %per_channel : i1
+          scf.if %vectorGates {
+            func.call @ldn_gpu_linear_attention_stage(%decay, %qkg, %c2, %one, %true, %b, %h, %t0, %n, %tileRow, %dk, %tid, %threads, %warps)
+                : (!view4, !qkg, index, f32, i1, index, index, index, index, index, index, index, index, index) -> ()
           }
         }
         scf.if %update {
@@ -310,12 +329,12 @@ func.func private @ldn_gpu_linear_attention_sweep(
             } else {
               scf.yield %zero : f32
             }
-            memref.store %x, %vs[%t, %c] : memref<16x32xf32, #gpu.address_space<workgroup>>
+            memref.store %x, %vp[%c8, %t, %c] : !vp
           }
           %notPerChannel = arith.xori %per_channel, %true : i1
           %scalarGates = arith.andi %has_decay, %notPerChannel : i1
           scf.if %scalarGates {
-            scf.for %e = %tid to %c16 step %threads {
+            scf.for %e = %tid to %chunk step %threads {
               %tOk = arith.cmpi ult, %e, %n : index
               %g = scf.if %tOk -> f32 {
                 %gt = arith.addi %t0, %e : index
@@ -325,7 +344,7 @@ func.func private @ldn_gpu_linear_attention_sweep(
               } else {
                 scf.yield %one : f32
               }
-              memref.store %g, %gHead[%e] : memref<16xf32, #gpu.address_space<workgroup>>
+              memref.store %g, %gHead[%e] : !gates
             }
           }
         }
@@ -333,19 +352,15 @@ func.func private @ldn_gpu_linear_attention_sweep(
         // 2. The steps.
         %Sn = scf.for %s = %c0 to %n step %c1 iter_args(%St = %Sc) -> vector<8xf32> {
           %Su = scf.if %update -> vector<8xf32> {
-            %kLo = memref.load %ks[%s, %quadLo] : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>
-            %kHi = memref.load %ks[%s, %quadHi] : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>
-            %kv = vector.shuffle %kLo, %kHi [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xf32>, vector<4xf32>
-            %vj = memref.load %vs[%s, %lane] : memref<16x32xf32, #gpu.address_space<workgroup>>
+            %kv = memref.load %qkg[%c1, %s, %warp] : !qkg
+            %vj = memref.load %vp[%c8, %s, %lane] : !vp
             %vb = vector.broadcast %vj : f32 to vector<8xf32>
             %Sg = scf.if %has_decay -> vector<8xf32> {
               %g = scf.if %per_channel -> vector<8xf32> {
-                %gLo = memref.load %gs[%s, %quadLo] : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>
-                %gHi = memref.load %gs[%s, %quadHi] : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>
-                %gv = vector.shuffle %gLo, %gHi [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xf32>, vector<4xf32>
+                %gv = memref.load %qkg[%c2, %s, %warp] : !qkg
                 scf.yield %gv : vector<8xf32>
               } else {
-                %g1 = memref.load %gHead[%s] : memref<16xf32, #gpu.address_space<workgroup>>
+                %g1 = memref.load %gHead[%s] : !gates
                 %gb = vector.broadcast %g1 : f32 to vector<8xf32>
                 scf.yield %gb : vector<8xf32>
               }
@@ -360,12 +375,10 @@ func.func private @ldn_gpu_linear_attention_sweep(
             scf.yield %St : vector<8xf32>
           }
           scf.if %readout {
-            %qLo = memref.load %qs[%s, %quadLo] : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>
-            %qHi = memref.load %qs[%s, %quadHi] : memref<16x16xvector<4xf32>, #gpu.address_space<workgroup>>
-            %qv = vector.shuffle %qLo, %qHi [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xf32>, vector<4xf32>
+            %qv = memref.load %qkg[%c0, %s, %warp] : !qkg
             %prod = arith.mulf %Su, %qv : vector<8xf32>
             %dot = vector.reduction <add>, %prod fastmath<reassoc> : vector<8xf32> into f32
-            memref.store %dot, %part[%warp, %s, %lane] : memref<8x16x32xf32, #gpu.address_space<workgroup>>
+            memref.store %dot, %vp[%warp, %s, %lane] : !vp
           }
           scf.yield %Su : vector<8xf32>
         }
@@ -374,7 +387,7 @@ func.func private @ldn_gpu_linear_attention_sweep(
         scf.if %readout {
           scf.for %t = %warp to %n step %warps {
             %sum = scf.for %w = %c0 to %warps step %c1 iter_args(%acc = %zero) -> f32 {
-              %x = memref.load %part[%w, %t, %lane] : memref<8x16x32xf32, #gpu.address_space<workgroup>>
+              %x = memref.load %vp[%w, %t, %lane] : !vp
               %acc2 = arith.addf %acc, %x : f32
               scf.yield %acc2 : f32
             }
@@ -387,21 +400,79 @@ func.func private @ldn_gpu_linear_attention_sweep(
         scf.yield %Sn : vector<8xf32>
       }
 
+      // The final state the same way back: once the last chunk's readout is
+      // done with vp, each thread's 8 values go there, then the tile is
+      // written coalesced.
       scf.if %update {
+        gpu.barrier
         %s:8 = vector.to_elements %S : vector<8xf32>
-        func.call @ldn_gpu_linear_attention_store_row(%state_out, %p, %b, %h, %row0, %c0, %col, %colOk, %dk, %s#0) : (!view5, index, index, index, index, index, index, i1, index, f32) -> ()
-        func.call @ldn_gpu_linear_attention_store_row(%state_out, %p, %b, %h, %row0, %c1, %col, %colOk, %dk, %s#1) : (!view5, index, index, index, index, index, index, i1, index, f32) -> ()
-        func.call @ldn_gpu_linear_attention_store_row(%state_out, %p, %b, %h, %row0, %c2, %col, %colOk, %dk, %s#2) : (!view5, index, index, index, index, index, index, i1, index, f32) -> ()
-        func.call @ldn_gpu_linear_attention_store_row(%state_out, %p, %b, %h, %row0, %c3, %col, %colOk, %dk, %s#3) : (!view5, index, index, index, index, index, index, i1, index, f32) -> ()
-        func.call @ldn_gpu_linear_attention_store_row(%state_out, %p, %b, %h, %row0, %c4, %col, %colOk, %dk, %s#4) : (!view5, index, index, index, index, index, index, i1, index, f32) -> ()
-        func.call @ldn_gpu_linear_attention_store_row(%state_out, %p, %b, %h, %row0, %c5, %col, %colOk, %dk, %s#5) : (!view5, index, index, index, index, index, index, i1, index, f32) -> ()
-        func.call @ldn_gpu_linear_attention_store_row(%state_out, %p, %b, %h, %row0, %c6, %col, %colOk, %dk, %s#6) : (!view5, index, index, index, index, index, index, i1, index, f32) -> ()
-        func.call @ldn_gpu_linear_attention_store_row(%state_out, %p, %b, %h, %row0, %c7, %col, %colOk, %dk, %s#7) : (!view5, index, index, index, index, index, index, i1, index, f32) -> ()
+        memref.store %s#0, %vp[%warp, %c0, %lane] : !vp
+        memref.store %s#1, %vp[%warp, %c1, %lane] : !vp
+        memref.store %s#2, %vp[%warp, %c2, %lane] : !vp
+        memref.store %s#3, %vp[%warp, %c3, %lane] : !vp
+        memref.store %s#4, %vp[%warp, %c4, %lane] : !vp
+        memref.store %s#5, %vp[%warp, %c5, %lane] : !vp
+        memref.store %s#6, %vp[%warp, %c6, %lane] : !vp
+        memref.store %s#7, %vp[%warp, %c7, %lane] : !vp
+        gpu.barrier
+        scf.for %e = %tid to %stateElements step %threads {
+          %rowInTile = arith.divui %e, %c32 : index
+          %c = arith.remui %e, %c32 : index
+          %row = arith.addi %tileRow, %rowInTile : index
+          %scol = arith.addi %colBase, %c : index
+          %rowOk = arith.cmpi ult, %row, %dk : index
+          %scolOk = arith.cmpi ult, %scol, %dv : index
+          %ok = arith.andi %rowOk, %scolOk : i1
+          scf.if %ok {
+            %w = arith.divui %rowInTile, %c8 : index
+            %r = arith.remui %rowInTile, %c8 : index
+            %x = memref.load %vp[%w, %r, %c] : !vp
+            memref.store %x, %state_out[%p, %b, %h, %row, %scol] : !view5
+          }
+        }
       }
       gpu.terminator
     }
   }
   return
+}
+
+// Stages one operand's chunk into qkg[slot]: qkg[slot, t, c] = the key
+// rows tileRow + 8c .. + 7 of step t0 + t (times `factor`, exponentiated if
+// `exp`), 8 consecutive rows of one step per thread and iteration.
+func.func private @ldn_gpu_linear_attention_stage(
+    %view: !view4, %qkg: !qkg, %slot: index, %factor: f32, %exp: i1,
+    %b: index, %h: index, %t0: index, %n: index, %tileRow: index, %dk: index,
+    %tid: index, %threads: index, %warps: index) {
+  %c8 = arith.constant 8 : index
+  %chunk = arith.constant 24 : index
+  %octs = arith.muli %warps, %chunk : index
+  scf.for %e = %tid to %octs step %threads {
+    %t = arith.divui %e, %warps : index
+    %c = arith.remui %e, %warps : index
+    %rowInTile = arith.muli %c, %c8 : index
+    %row = arith.addi %tileRow, %rowInTile : index
+    %gt = arith.addi %t0, %t : index
+    %tOk = arith.cmpi ult, %t, %n : index
+    %x = func.call @ldn_gpu_linear_attention_load_oct(%view, %b, %gt, %h, %row, %tOk, %dk, %exp)
+        : (!view4, index, index, index, index, i1, index, i1) -> vector<8xf32>
+    %factors = vector.broadcast %factor : f32 to vector<8xf32>
+    %scaled = arith.mulf %x, %factors : vector<8xf32>
+    memref.store %scaled, %qkg[%slot, %t, %c] : !qkg
+  }
+  return
+}
+
+// view[b, t, h, row .. row + 7] as a vector (see load_quad).
+func.func private @ldn_gpu_linear_attention_load_oct(
+    %view: !view4, %b: index, %t: index, %h: index, %row: index, %tOk: i1,
+    %dk: index, %exp: i1) -> vector<8xf32> {
+  %c4 = arith.constant 4 : index
+  %lo = func.call @ldn_gpu_linear_attention_load_quad(%view, %b, %t, %h, %row, %tOk, %dk, %exp) : (!view4, index, index, index, index, i1, index, i1) -> vector<4xf32>
+  %row4 = arith.addi %row, %c4 : index
+  %hi = func.call @ldn_gpu_linear_attention_load_quad(%view, %b, %t, %h, %row4, %tOk, %dk, %exp) : (!view4, index, index, index, index, i1, index, i1) -> vector<4xf32>
+  %oct = vector.shuffle %lo, %hi [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xf32>, vector<4xf32>
+  return %oct : vector<8xf32>
 }
 
 // view[b, t, h, row .. row + 3] as a vector, 0 at rows >= dk or where !tOk;
@@ -423,6 +494,7 @@ func.func private @ldn_gpu_linear_attention_load_quad(
   return %quad : vector<4xf32>
 }
 
+// One element of load_quad.
 func.func private @ldn_gpu_linear_attention_load_one(
     %view: !view4, %b: index, %t: index, %h: index, %row: index, %tOk: i1,
     %dk: index, %exp: i1) -> f32 {
@@ -442,37 +514,6 @@ func.func private @ldn_gpu_linear_attention_load_one(
     scf.yield %x : f32
   }
   return %result : f32
-}
-
-// Row row0 + r of a state tile, column col: init[b, h, row, col], or 0
-// outside [dk, dv).
-func.func private @ldn_gpu_linear_attention_load_row(
-    %init: !view4, %b: index, %h: index, %row0: index, %r: index,
-    %col: index, %colOk: i1, %dk: index) -> f32 {
-  %zero = arith.constant 0.0 : f32
-  %row = arith.addi %row0, %r : index
-  %rowOk = arith.cmpi ult, %row, %dk : index
-  %ok = arith.andi %rowOk, %colOk : i1
-  %x = scf.if %ok -> f32 {
-    %y = memref.load %init[%b, %h, %row, %col] : !view4
-    scf.yield %y : f32
-  } else {
-    scf.yield %zero : f32
-  }
-  return %x : f32
-}
-
-// state_out[p, b, h, row0 + r, col] = x inside [dk, dv).
-func.func private @ldn_gpu_linear_attention_store_row(
-    %state_out: !view5, %p: index, %b: index, %h: index, %row0: index,
-    %r: index, %col: index, %colOk: i1, %dk: index, %x: f32) {
-  %row = arith.addi %row0, %r : index
-  %rowOk = arith.cmpi ult, %row, %dk : index
-  %ok = arith.andi %rowOk, %colOk : i1
-  scf.if %ok {
-    memref.store %x, %state_out[%p, %b, %h, %row, %col] : !view5
-  }
-  return
 }
 
 // out = base (if has_base) + Σ_p parts[p]: one thread per element, the

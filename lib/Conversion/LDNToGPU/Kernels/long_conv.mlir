@@ -12,10 +12,14 @@
 // transposing stores are conflict-free) and the 128 v rows the chunk's lags
 // reach from the tile (zero outside [0, T)) in shared memory, between two
 // barriers. Each thread then slides an 8-value register window down the
-// staged rows, eight lags per loop iteration (so the window needs no
-// register copies): per lag one shared load of the tap, one of the next v
-// row, and 8 FMAs. Global traffic per chunk is 128 rows of v and 64 taps for
-// 64 x 64 (outputs x lags) per channel; every output is written once.
+// staged rows: per lag one shared load of the tap, one of the next v row,
+// and 8 FMAs. Global traffic per chunk is 128 rows of v and 64 taps for
+// 64 x 64 (outputs x lags) per channel; every output is written once. A
+// block owns exactly one channel tile: beyond 65535 tiles (the grid's y
+// limit) the host launches once per 65535 tiles, passing the first, rather
+// than the kernel looping over tiles, since the invariants of such a loop
+// (the 8 output row addresses) would stay live across the lag loops and
+// spill with fully dynamic sizes.
 //
 // FFT kernel, for transforms of n <= 4096 points (n the smallest power of
 // two >= T + lags per side, and >= 32, so the circular convolution wraps
@@ -403,37 +407,40 @@ func.func private @ldn_gpu_long_conv(
     }
   } else {
     %ctiles = arith.ceildivui %C, %c32 : index
-    %gy_max = arith.minui %ctiles, %c65535 : index
-    %d_gy = arith.maxui %gy_max, %c1 : index
     %ttiles = arith.ceildivui %T, %c64 : index
     %ttiles_pos = arith.maxui %ttiles, %c1 : index
     %blocks = arith.muli %ttiles_pos, %B : index
     %d_gx = arith.maxui %blocks, %c1 : index
     %neg_half = arith.subi %c0, %half : index
     %lag_lo = arith.select %bidirectional, %neg_half, %c0 : index
-    gpu.launch blocks(%bx, %by, %bz) in (%gx = %d_gx, %gy = %d_gy, %gz = %c1)
-               threads(%lane, %warp, %tz) in (%sx = %c32, %sy = %c8, %sz = %c1)
-               workgroup(%vs : memref<128x32xf32, #gpu.address_space<workgroup>>,
-                         %ks : memref<64x33xf32, #gpu.address_space<workgroup>>) {
-      %b = arith.divui %bx, %ttiles_pos : index
-      %tt = arith.remui %bx, %ttiles_pos : index
-      %in_batch = arith.cmpi ult, %b, %B : index
-      scf.if %in_batch {
-        %t0 = arith.muli %tt, %c64 : index
-        %t0_end = arith.addi %t0, %c64 : index
-        %t1 = arith.minui %t0_end, %T : index
-        // Lags m = t - s with t in [t0, t1) and s in [0, T).
-        %t0_back = arith.subi %t0, %T : index
-        %m_first = arith.addi %t0_back, %c1 : index
-        %lo = arith.maxsi %lag_lo, %m_first : index
-        %hi = arith.minsi %L, %t1 : index
-        %tid_w = arith.muli %warp, %c32 : index
-        %tid = arith.addi %tid_w, %lane : index
-        %row0 = arith.muli %warp, %c8 : index
-        %t_own = arith.addi %t0, %row0 : index
-        %window0 = arith.addi %row0, %c64 : index
-        %window_next = arith.addi %row0, %c63 : index
-        scf.for %ct = %by to %ctiles step %d_gy {
+    // At most 65535 channel tiles per launch (the grid's y limit): a loop
+    // on the host, so that the kernel has no loop around the lags (whose
+    // invariants, such as the output row addresses, would stay live).
+    scf.for %ct0 = %c0 to %ctiles step %c65535 {
+      %ct_rest = arith.subi %ctiles, %ct0 : index
+      %d_gy = arith.minui %ct_rest, %c65535 : index
+      gpu.launch blocks(%bx, %by, %bz) in (%gx = %d_gx, %gy = %d_gy, %gz = %c1)
+                 threads(%lane, %warp, %tz) in (%sx = %c32, %sy = %c8, %sz = %c1)
+                 workgroup(%vs : memref<128x32xf32, #gpu.address_space<workgroup>>,
+                           %ks : memref<64x33xf32, #gpu.address_space<workgroup>>) {
+        %b = arith.divui %bx, %ttiles_pos : index
+        %tt = arith.remui %bx, %ttiles_pos : index
+        %in_batch = arith.cmpi ult, %b, %B : index
+        scf.if %in_batch {
+          %t0 = arith.muli %tt, %c64 : index
+          %t0_end = arith.addi %t0, %c64 : index
+          %t1 = arith.minui %t0_end, %T : index
+          // Lags m = t - s with t in [t0, t1) and s in [0, T).
+          %t0_back = arith.subi %t0, %T : index
+          %m_first = arith.addi %t0_back, %c1 : index
+          %lo = arith.maxsi %lag_lo, %m_first : index
+          %hi = arith.minsi %L, %t1 : index
+          %tid_w = arith.muli %warp, %c32 : index
+          %tid = arith.addi %tid_w, %lane : index
+          %row0 = arith.muli %warp, %c8 : index
+          %window0 = arith.addi %row0, %c64 : index
+          %window_next = arith.addi %row0, %c63 : index
+          %ct = arith.addi %ct0, %by : index
           %c_base = arith.muli %ct, %c32 : index
           %c = arith.addi %c_base, %lane : index
           %active = arith.cmpi ult, %c, %C : index
@@ -484,7 +491,7 @@ func.func private @ldn_gpu_long_conv(
               memref.store %vq, %vs[%q, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
             }
             gpu.barrier
-            // Window u = v row (t_own + u) - (m0 + jj), staged at
+            // Window u = v row (t0 + row0 + u) - (m0 + jj), staged at
             // window0 + u - jj.
             %q1 = arith.addi %window0, %c1 : index
             %q2 = arith.addi %window0, %c2 : index
@@ -501,123 +508,12 @@ func.func private @ldn_gpu_long_conv(
             %x5 = memref.load %vs[%q5, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
             %x6 = memref.load %vs[%q6, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
             %x7 = memref.load %vs[%q7, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
-            // Eight lags per iteration: the window moves down by eight rows,
-            // so its registers need no rotating copies; the remaining lags
-            // go one at a time.
-            %groups = arith.divui %len, %c8 : index
-            %grouped = arith.muli %groups, %c8 : index
-            %g:16 = scf.for %jj = %c0 to %grouped step %c8
+            // Per lag: the tap, 8 FMAs, and the window moves down one row.
+            %r:16 = scf.for %jj = %c0 to %len step %c1
                 iter_args(%s0 = %a0, %s1 = %a1, %s2 = %a2, %s3 = %a3,
                           %s4 = %a4, %s5 = %a5, %s6 = %a6, %s7 = %a7,
                           %w0 = %x0, %w1 = %x1, %w2 = %x2, %w3 = %x3,
                           %w4 = %x4, %w5 = %x5, %w6 = %x6, %w7 = %x7)
-                -> (f32, f32, f32, f32, f32, f32, f32, f32,
-                    f32, f32, f32, f32, f32, f32, f32, f32) {
-              %next_q0 = arith.subi %window_next, %jj : index
-              %tap0 = memref.load %ks[%jj, %lane] : memref<64x33xf32, #gpu.address_space<workgroup>>
-              %f0_0 = math.fma %tap0, %w0, %s0 : f32
-              %f0_1 = math.fma %tap0, %w1, %s1 : f32
-              %f0_2 = math.fma %tap0, %w2, %s2 : f32
-              %f0_3 = math.fma %tap0, %w3, %s3 : f32
-              %f0_4 = math.fma %tap0, %w4, %s4 : f32
-              %f0_5 = math.fma %tap0, %w5, %s5 : f32
-              %f0_6 = math.fma %tap0, %w6, %s6 : f32
-              %f0_7 = math.fma %tap0, %w7, %s7 : f32
-              %n0 = memref.load %vs[%next_q0, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
-              %lag1 = arith.addi %jj, %c1 : index
-              %tap1 = memref.load %ks[%lag1, %lane] : memref<64x33xf32, #gpu.address_space<workgroup>>
-              %f1_0 = math.fma %tap1, %n0, %f0_0 : f32
-              %f1_1 = math.fma %tap1, %w0, %f0_1 : f32
-              %f1_2 = math.fma %tap1, %w1, %f0_2 : f32
-              %f1_3 = math.fma %tap1, %w2, %f0_3 : f32
-              %f1_4 = math.fma %tap1, %w3, %f0_4 : f32
-              %f1_5 = math.fma %tap1, %w4, %f0_5 : f32
-              %f1_6 = math.fma %tap1, %w5, %f0_6 : f32
-              %f1_7 = math.fma %tap1, %w6, %f0_7 : f32
-              %next_q1 = arith.subi %next_q0, %c1 : index
-              %n1 = memref.load %vs[%next_q1, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
-              %lag2 = arith.addi %jj, %c2 : index
-              %tap2 = memref.load %ks[%lag2, %lane] : memref<64x33xf32, #gpu.address_space<workgroup>>
-              %f2_0 = math.fma %tap2, %n1, %f1_0 : f32
-              %f2_1 = math.fma %tap2, %n0, %f1_1 : f32
-              %f2_2 = math.fma %tap2, %w0, %f1_2 : f32
-              %f2_3 = math.fma %tap2, %w1, %f1_3 : f32
-              %f2_4 = math.fma %tap2, %w2, %f1_4 : f32
-              %f2_5 = math.fma %tap2, %w3, %f1_5 : f32
-              %f2_6 = math.fma %tap2, %w4, %f1_6 : f32
-              %f2_7 = math.fma %tap2, %w5, %f1_7 : f32
-              %next_q2 = arith.subi %next_q0, %c2 : index
-              %n2 = memref.load %vs[%next_q2, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
-              %lag3 = arith.addi %jj, %c3 : index
-              %tap3 = memref.load %ks[%lag3, %lane] : memref<64x33xf32, #gpu.address_space<workgroup>>
-              %f3_0 = math.fma %tap3, %n2, %f2_0 : f32
-              %f3_1 = math.fma %tap3, %n1, %f2_1 : f32
-              %f3_2 = math.fma %tap3, %n0, %f2_2 : f32
-              %f3_3 = math.fma %tap3, %w0, %f2_3 : f32
-              %f3_4 = math.fma %tap3, %w1, %f2_4 : f32
-              %f3_5 = math.fma %tap3, %w2, %f2_5 : f32
-              %f3_6 = math.fma %tap3, %w3, %f2_6 : f32
-              %f3_7 = math.fma %tap3, %w4, %f2_7 : f32
-              %next_q3 = arith.subi %next_q0, %c3 : index
-              %n3 = memref.load %vs[%next_q3, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
-              %lag4 = arith.addi %jj, %c4 : index
-              %tap4 = memref.load %ks[%lag4, %lane] : memref<64x33xf32, #gpu.address_space<workgroup>>
-              %f4_0 = math.fma %tap4, %n3, %f3_0 : f32
-              %f4_1 = math.fma %tap4, %n2, %f3_1 : f32
-              %f4_2 = math.fma %tap4, %n1, %f3_2 : f32
-              %f4_3 = math.fma %tap4, %n0, %f3_3 : f32
-              %f4_4 = math.fma %tap4, %w0, %f3_4 : f32
-              %f4_5 = math.fma %tap4, %w1, %f3_5 : f32
-              %f4_6 = math.fma %tap4, %w2, %f3_6 : f32
-              %f4_7 = math.fma %tap4, %w3, %f3_7 : f32
-              %next_q4 = arith.subi %next_q0, %c4 : index
-              %n4 = memref.load %vs[%next_q4, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
-              %lag5 = arith.addi %jj, %c5 : index
-              %tap5 = memref.load %ks[%lag5, %lane] : memref<64x33xf32, #gpu.address_space<workgroup>>
-              %f5_0 = math.fma %tap5, %n4, %f4_0 : f32
-              %f5_1 = math.fma %tap5, %n3, %f4_1 : f32
-              %f5_2 = math.fma %tap5, %n2, %f4_2 : f32
-              %f5_3 = math.fma %tap5, %n1, %f4_3 : f32
-              %f5_4 = math.fma %tap5, %n0, %f4_4 : f32
-              %f5_5 = math.fma %tap5, %w0, %f4_5 : f32
-              %f5_6 = math.fma %tap5, %w1, %f4_6 : f32
-              %f5_7 = math.fma %tap5, %w2, %f4_7 : f32
-              %next_q5 = arith.subi %next_q0, %c5 : index
-              %n5 = memref.load %vs[%next_q5, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
-              %lag6 = arith.addi %jj, %c6 : index
-              %tap6 = memref.load %ks[%lag6, %lane] : memref<64x33xf32, #gpu.address_space<workgroup>>
-              %f6_0 = math.fma %tap6, %n5, %f5_0 : f32
-              %f6_1 = math.fma %tap6, %n4, %f5_1 : f32
-              %f6_2 = math.fma %tap6, %n3, %f5_2 : f32
-              %f6_3 = math.fma %tap6, %n2, %f5_3 : f32
-              %f6_4 = math.fma %tap6, %n1, %f5_4 : f32
-              %f6_5 = math.fma %tap6, %n0, %f5_5 : f32
-              %f6_6 = math.fma %tap6, %w0, %f5_6 : f32
-              %f6_7 = math.fma %tap6, %w1, %f5_7 : f32
-              %next_q6 = arith.subi %next_q0, %c6 : index
-              %n6 = memref.load %vs[%next_q6, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
-              %lag7 = arith.addi %jj, %c7 : index
-              %tap7 = memref.load %ks[%lag7, %lane] : memref<64x33xf32, #gpu.address_space<workgroup>>
-              %f7_0 = math.fma %tap7, %n6, %f6_0 : f32
-              %f7_1 = math.fma %tap7, %n5, %f6_1 : f32
-              %f7_2 = math.fma %tap7, %n4, %f6_2 : f32
-              %f7_3 = math.fma %tap7, %n3, %f6_3 : f32
-              %f7_4 = math.fma %tap7, %n2, %f6_4 : f32
-              %f7_5 = math.fma %tap7, %n1, %f6_5 : f32
-              %f7_6 = math.fma %tap7, %n0, %f6_6 : f32
-              %f7_7 = math.fma %tap7, %w0, %f6_7 : f32
-              %next_q7 = arith.subi %next_q0, %c7 : index
-              %n7 = memref.load %vs[%next_q7, %lane] : memref<128x32xf32, #gpu.address_space<workgroup>>
-              scf.yield %f7_0, %f7_1, %f7_2, %f7_3, %f7_4, %f7_5, %f7_6, %f7_7,
-                        %n7, %n6, %n5, %n4, %n3, %n2, %n1, %n0
-                  : f32, f32, f32, f32, f32, f32, f32, f32,
-                    f32, f32, f32, f32, f32, f32, f32, f32
-            }
-            %r:16 = scf.for %jj = %grouped to %len step %c1
-                iter_args(%s0 = %g#0, %s1 = %g#1, %s2 = %g#2, %s3 = %g#3,
-                          %s4 = %g#4, %s5 = %g#5, %s6 = %g#6, %s7 = %g#7,
-                          %w0 = %g#8, %w1 = %g#9, %w2 = %g#10, %w3 = %g#11,
-                          %w4 = %g#12, %w5 = %g#13, %w6 = %g#14, %w7 = %g#15)
                 -> (f32, f32, f32, f32, f32, f32, f32, f32,
                     f32, f32, f32, f32, f32, f32, f32, f32) {
               %tap = memref.load %ks[%jj, %lane] : memref<64x33xf32, #gpu.address_space<workgroup>>
@@ -640,6 +536,7 @@ func.func private @ldn_gpu_long_conv(
                 : f32, f32, f32, f32, f32, f32, f32, f32
           }
           // Each output is written once.
+          %t_own = arith.addi %t0, %row0 : index
           %out0 = arith.addi %t_own, %c0 : index
           %in_seq0 = arith.cmpi ult, %out0, %T : index
           %ok0 = arith.andi %in_seq0, %active : i1
@@ -689,10 +586,9 @@ func.func private @ldn_gpu_long_conv(
             memref.store %acc#7, %y[%b, %out7, %c] : memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>
           }
         }
+        gpu.terminator
       }
-      gpu.terminator
     }
   }
   return
 }
-

@@ -17,8 +17,13 @@
 // 256-thread blocks, at most 65535 of them, striding over all pairs. Every
 // element of x is read once, every element of y written once; θ (H x e
 // floats) is read per pair from cache. No shared memory, no barriers: the
-// pairs are independent. sin/cos are the accurate ones (math.sincos, libdevice
-// __nv_sincosf): the angles p θ are not small.
+// pairs are independent.
+//
+// The angles p θ are not small (p up to a grid size, θ unbounded): an f32
+// product alone carries an absolute error of |p θ| 2^-24 (0.02 rad at
+// p θ = 4e5), so the product is formed exactly in f64 and reduced to
+// [-π, π] there; sin and cos of the reduced angle are the accurate f32 ones
+// (math.sincos, libdevice __nv_sincosf), always on their fast path.
 func.func private @ldn_gpu_lrpe(
     %x: memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>,
     %theta: memref<?x?xf32, strided<[?, ?], offset: ?>>,
@@ -33,6 +38,8 @@ func.func private @ldn_gpu_lrpe(
   %c256 = arith.constant 256 : index
   %c65535 = arith.constant 65535 : index
   %zero = arith.constant 0.0 : f32
+  %twoPi = arith.constant 6.283185307179586 : f64
+  %invTwoPi = arith.constant 0.15915494309189535 : f64
   %B = memref.dim %x, %c0 : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
   %T = memref.dim %x, %c1 : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
   %H = memref.dim %x, %c2 : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
@@ -80,10 +87,18 @@ func.func private @ldn_gpu_lrpe(
         %p = arith.select %is0, %p0, %p123 : index
         %k = arith.remui %cl, %e : index
         %th = memref.load %theta[%h, %k] : memref<?x?xf32, strided<[?, ?], offset: ?>>
+        // p θ exactly (24 x 24 bits fit a double), reduced to [-π, π] in
+        // f64, then f32 sin and cos.
         %pi = arith.index_castui %p : index to i64
-        %pf = arith.uitofp %pi : i64 to f32
-        %angle = arith.mulf %pf, %th : f32
-        %sin, %cos = math.sincos %angle : f32
+        %pd = arith.uitofp %pi : i64 to f64
+        %thd = arith.extf %th : f32 to f64
+        %angle = arith.mulf %pd, %thd : f64
+        %scaled = arith.mulf %angle, %invTwoPi : f64
+        %turns = math.roundeven %scaled : f64
+        %whole = arith.mulf %turns, %twoPi : f64
+        %reduced64 = arith.subf %angle, %whole : f64
+        %reduced = arith.truncf %reduced64 : f64 to f32
+        %sin, %cos = math.sincos %reduced : f32
         %yc = arith.mulf %xv, %cos : f32
         %ys = arith.mulf %xv, %sin : f32
         scf.yield %yc, %ys : f32, f32

@@ -13,7 +13,9 @@
 // most 32) of one warp; lanes n >= N of a group hold a zero state.
 //
 // Grid: B * ceil(D / CT) blocks in x, each owning one batch row b and a tile
-// of CT = 128 / G consecutive channels. Block: 32 lanes x 4 warps.
+// of CT = 128 / G consecutive channels. Block: 32 lanes x 4 warps (small
+// blocks, so that a single batch row, e.g. D = 1536, N = 16: 192 blocks,
+// still spreads over every SM).
 // The block walks T sequentially in chunks of L = min(8 G, 1024 / G) steps
 // (64 for N = 5..16; always a multiple of 4). Per chunk:
 //   1. staging (coalesced: consecutive threads, consecutive channels / n):
@@ -34,7 +36,7 @@
 // N > 32 (possible, but Mamba's N is 16): G = 32 lanes own n < 32 in
 // registers and the entries n + 32 k, k >= 1, are kept in the final state
 // buffer itself (each thread touching only its own entries, which stay in
-// its L1), in a second pass over each chunk with their A, B, C read straight
+// cache), in a second pass over each chunk with their A, B, C read straight
 // from global memory. That pass is skipped at run time for N <= 32 and folds
 // away for a static one.
 !buf = memref<?xf32, strided<[?], offset: ?>>
@@ -58,17 +60,20 @@ func.func private @ldn_gpu_selective_scan(
   %c1024 = arith.constant 1024 : index
   %zero = arith.constant 0.0 : f32
   %log2e = arith.constant 1.44269504 : f32
-  // G = the next power of two >= N, at most 32 (selects fold for a static N).
-  %le1 = arith.cmpi ule, %N, %c1 : index
-  %le2 = arith.cmpi ule, %N, %c2 : index
-  %le4 = arith.cmpi ule, %N, %c4 : index
-  %le8 = arith.cmpi ule, %N, %c8 : index
-  %le16 = arith.cmpi ule, %N, %c16 : index
-  %g16 = arith.select %le16, %c16, %c32 : index
-  %g8 = arith.select %le8, %c8, %g16 : index
-  %g4 = arith.select %le4, %c4, %g8 : index
-  %g2 = arith.select %le2, %c2, %g4 : index
-  %G = arith.select %le1, %c1, %g2 : index
+  // G = the next power of two >= N, at most 32, as
+  // 1 << (64 - ctlz(max(N, 1) - 1)): it folds for a static N and is otherwise
+  // a kernel parameter (a select chain would be sunk into the kernel and
+  // recomputed there, which made the dynamic-N kernel spill on sm_90).
+  %N1 = arith.maxui %N, %c1 : index
+  %Nm1 = arith.subi %N1, %c1 : index
+  %Nm1i = arith.index_cast %Nm1 : index to i64
+  %lz = math.ctlz %Nm1i : i64
+  %c64i = arith.constant 64 : i64
+  %bits = arith.subi %c64i, %lz : i64
+  %c1i = arith.constant 1 : i64
+  %pow2 = arith.shli %c1i, %bits : i64
+  %pow2x = arith.index_cast %pow2 : i64 to index
+  %G = arith.minui %pow2x, %c32 : index
   // Channels per block, steps per chunk (both chunk arrays <= 1024 floats).
   %CT = arith.divui %c128, %G : index
   %L8 = arith.muli %G, %c8 : index
@@ -239,8 +244,8 @@ func.func private @ldn_gpu_selective_scan(
       // 2. The recurrence over this chunk's steps (none in the last round),
       // four steps at a time: the four contractions are independent of each
       // other, so their shuffles overlap. The steps past T that this rounding
-      // adds read the zeros staged for them, which leave the state as it is
-      // (exp(0) h + 0) and only touch rows of `outs` that are never finished.
+      // adds keep the state as it is and only touch rows of `outs` that are
+      // never finished.
       %t0T = arith.minui %t0, %T : index
       %left = arith.subi %T, %t0T : index
       %len = arith.minui %left, %L : index
@@ -250,10 +255,10 @@ func.func private @ldn_gpu_selective_scan(
         %i1 = arith.addi %i0, %c1 : index
         %i2 = arith.addi %i0, %c2 : index
         %i3 = arith.addi %i0, %c3 : index
-        %r0:2 = func.call @ldn_gpu_selective_scan_step(%hi, %i0, %c, %n, %CT, %G, %own#0, %stateOK, %steps, %inputs, %bs, %cs) : (f32, index, index, index, index, index, f32, i1, !smem, !smem, !smem, !smem) -> (f32, f32)
-        %r1:2 = func.call @ldn_gpu_selective_scan_step(%r0#0, %i1, %c, %n, %CT, %G, %own#0, %stateOK, %steps, %inputs, %bs, %cs) : (f32, index, index, index, index, index, f32, i1, !smem, !smem, !smem, !smem) -> (f32, f32)
-        %r2:2 = func.call @ldn_gpu_selective_scan_step(%r1#0, %i2, %c, %n, %CT, %G, %own#0, %stateOK, %steps, %inputs, %bs, %cs) : (f32, index, index, index, index, index, f32, i1, !smem, !smem, !smem, !smem) -> (f32, f32)
-        %r3:2 = func.call @ldn_gpu_selective_scan_step(%r2#0, %i3, %c, %n, %CT, %G, %own#0, %stateOK, %steps, %inputs, %bs, %cs) : (f32, index, index, index, index, index, f32, i1, !smem, !smem, !smem, !smem) -> (f32, f32)
+        %r0:2 = func.call @ldn_gpu_selective_scan_step(%hi, %i0, %len, %c, %n, %CT, %G, %own#0, %stateOK, %steps, %inputs, %bs, %cs) : (f32, index, index, index, index, index, index, f32, i1, !smem, !smem, !smem, !smem) -> (f32, f32)
+        %r1:2 = func.call @ldn_gpu_selective_scan_step(%r0#0, %i1, %len, %c, %n, %CT, %G, %own#0, %stateOK, %steps, %inputs, %bs, %cs) : (f32, index, index, index, index, index, index, f32, i1, !smem, !smem, !smem, !smem) -> (f32, f32)
+        %r2:2 = func.call @ldn_gpu_selective_scan_step(%r1#0, %i2, %len, %c, %n, %CT, %G, %own#0, %stateOK, %steps, %inputs, %bs, %cs) : (f32, index, index, index, index, index, index, f32, i1, !smem, !smem, !smem, !smem) -> (f32, f32)
+        %r3:2 = func.call @ldn_gpu_selective_scan_step(%r2#0, %i3, %len, %c, %n, %CT, %G, %own#0, %stateOK, %steps, %inputs, %bs, %cs) : (f32, index, index, index, index, index, index, f32, i1, !smem, !smem, !smem, !smem) -> (f32, f32)
         %s0 = func.call @ldn_gpu_selective_scan_group_sum(%r0#1, %G) : (f32, index) -> f32
         %s1 = func.call @ldn_gpu_selective_scan_group_sum(%r1#1, %G) : (f32, index) -> f32
         %s2 = func.call @ldn_gpu_selective_scan_group_sum(%r2#1, %G) : (f32, index) -> f32
@@ -333,11 +338,12 @@ func.func private @ldn_gpu_selective_scan_index(%bT: index, %t: index,
 
 // Step i of the chunk for this thread's state h (decay rate a2 =
 // A[d, n] log2(e)): the new state and this thread's term h_t[d, n] C_t[n]
-// of y_t[d] (zero for a lane n >= N).
+// of y_t[d] (zero for a lane n >= N). A step i >= len (padding) keeps h:
+// its staged zeros would give exp2(0 a2) h, which is NaN for A = -inf.
 func.func private @ldn_gpu_selective_scan_step(
-    %h: f32, %i: index, %c: index, %n: index, %CT: index, %G: index,
-    %a2: f32, %stateOK: i1, %steps: !smem, %inputs: !smem, %bs: !smem,
-    %cs: !smem) -> (f32, f32) {
+    %h: f32, %i: index, %len: index, %c: index, %n: index, %CT: index,
+    %G: index, %a2: f32, %stateOK: i1, %steps: !smem, %inputs: !smem,
+    %bs: !smem, %cs: !smem) -> (f32, f32) {
   %zero = arith.constant 0.0 : f32
   %iCT = arith.muli %i, %CT : index
   %ec = arith.addi %iCT, %c : index
@@ -350,7 +356,9 @@ func.func private @ldn_gpu_selective_scan_step(
   %hn = func.call @ldn_gpu_selective_scan_update(%h, %a2, %step, %input, %bv) : (f32, f32, f32, f32, f32) -> f32
   %hc = arith.mulf %hn, %cv : f32
   %mine = arith.select %stateOK, %hc, %zero : f32
-  return %hn, %mine : f32, f32
+  %real = arith.cmpi ult, %i, %len : index
+  %kept = arith.select %real, %hn, %h : f32
+  return %kept, %mine : f32, f32
 }
 
 // One step of one state: exp(Δ A) h + (Δ x) B, with a2 = A log2(e) so that
