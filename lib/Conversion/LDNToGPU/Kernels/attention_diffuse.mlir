@@ -39,10 +39,14 @@
 // combines the lanes' (max, sum) and every lane normalizes the scores it
 // wrote itself (so no fence is needed between writing and normalizing; the
 // row is read back from L1/L2 once). The blocks of batch row 0, head 0 also
-// fill the row table. Workgroup memory: 32x65 + 8x64 floats and the 8
-// ranges (about 10.5 KiB). A tile holding a global query walks all T keys;
-// its other warps skip the chunks outside their range (only the shared
-// staging costs them), which adds O(T·d) per global.
+// fill the row table. Each warp's range, local range, dense row and row
+// start in `weights` also go to workgroup memory before the key loop, and
+// what the global/random slots and the normalization need of them is read
+// back from there afterwards rather than kept in registers across the key
+// loop (kept live, they made ptxas spill at sm_80). Workgroup memory: 32x65
+// + 8x64 floats and 6 x 8 indices (about 10.5 KiB). A tile holding a global
+// query walks all T keys; its other warps skip the chunks outside their range
+// (only the shared staging costs them), which adds O(T·d) per global.
 //
 // Launches 2..hops+1, one per hop: y = a · (A x) + c · u (and A x itself
 // for the powers of mode coeffs), a sparse matrix product over the edge
@@ -530,7 +534,11 @@ func.func private @ldn_gpu_attention_diffuse(
              workgroup(%ks : memref<32x65xf32, #gpu.address_space<workgroup>>,
                        %qs : memref<8x64xf32, #gpu.address_space<workgroup>>,
                        %loS : memref<8xindex, #gpu.address_space<workgroup>>,
-                       %hiS : memref<8xindex, #gpu.address_space<workgroup>>) {
+                       %hiS : memref<8xindex, #gpu.address_space<workgroup>>,
+                       %lloS : memref<8xindex, #gpu.address_space<workgroup>>,
+                       %lhiS : memref<8xindex, #gpu.address_space<workgroup>>,
+                       %rowS : memref<8xindex, #gpu.address_space<workgroup>>,
+                       %baseS : memref<8xindex, #gpu.address_space<workgroup>>) {
     // bx = (b * H + h) * tiles + tile
     // (32-bit: a grid has fewer than 2^31 blocks, and the GPU divides 32-bit
     // integers inline).
@@ -588,23 +596,6 @@ func.func private @ldn_gpu_attention_diffuse(
         }
       }
 
-      // The union [ulo, uhi] of the tile's ranges (empty for no valid query).
-      %loV = arith.select %valid, %range#0, %T : index
-      %hiV = arith.select %valid, %range#1, %cm1 : index
-      scf.if %lane0 {
-        memref.store %loV, %loS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
-        memref.store %hiV, %hiS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
-      }
-      gpu.barrier
-      %union:2 = scf.for %i = %c0 to %c8 step %c1 iter_args(%a = %T, %z = %cm1) -> (index, index) {
-        %wl = memref.load %loS[%i] : memref<8xindex, #gpu.address_space<workgroup>>
-        %wh = memref.load %hiS[%i] : memref<8xindex, #gpu.address_space<workgroup>>
-        %a2 = arith.minsi %a, %wl : index
-        %z2 = arith.maxsi %z, %wh : index
-        scf.yield %a2, %z2 : index, index
-      }
-      %uend = arith.addi %union#1, %c1 : index
-
       // Where this query's row starts in `weights`.
       %bhIdx0 = arith.muli %b, %H : index
       %bhIdx = arith.addi %bhIdx0, %h : index
@@ -617,15 +608,36 @@ func.func private @ldn_gpu_attention_diffuse(
       %denseBase = arith.addi %sparseSize, %db2 : index
       %base = arith.select %isDense, %denseBase, %sparseBase : index
 
+      // The union [ulo, uhi] of the tile's ranges (empty for no valid query).
+      %loV = arith.select %valid, %range#0, %T : index
+      %hiV = arith.select %valid, %range#1, %cm1 : index
+      scf.if %lane0 {
+        memref.store %loV, %loS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+        memref.store %hiV, %hiS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+        memref.store %local#0, %lloS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+        memref.store %local#1, %lhiS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+        memref.store %row, %rowS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+        memref.store %base, %baseS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+      }
+      gpu.barrier
+      %union:2 = scf.for %i = %c0 to %c8 step %c1 iter_args(%a = %T, %z = %cm1) -> (index, index) {
+        %wl = memref.load %loS[%i] : memref<8xindex, #gpu.address_space<workgroup>>
+        %wh = memref.load %hiS[%i] : memref<8xindex, #gpu.address_space<workgroup>>
+        %a2 = arith.minsi %a, %wl : index
+        %z2 = arith.maxsi %z, %wh : index
+        scf.yield %a2, %z2 : index, index
+      }
+      %uend = arith.addi %union#1, %c1 : index
+
       // A. The contiguous ranges, 32 keys x 64 channels at a time.
       %manyChunks = arith.cmpi ugt, %d, %c64 : index
       %ml:2 = scf.for %s0 = %union#0 to %uend step %c32 iter_args(%m = %ninf, %l = %zero) -> (f32, f32) {
         %s = arith.addi %s0, %lane : index
         %s31 = arith.addi %s0, %c32 : index
-        %reachesLo = arith.cmpi sgt, %s31, %range#0 : index
-        %startsBelowHi = arith.cmpi sle, %s0, %range#1 : index
-        %meets = arith.andi %reachesLo, %startsBelowHi : i1
-        %live = arith.andi %valid, %meets : i1
+        // [loV, hiV] is empty for an invalid query.
+        %reachesLo = arith.cmpi sgt, %s31, %loV : index
+        %startsBelowHi = arith.cmpi sle, %s0, %hiV : index
+        %live = arith.andi %reachesLo, %startsBelowHi : i1
         %firstChunk = arith.cmpi eq, %s0, %union#0 : index
         %stageQ = arith.ori %firstChunk, %manyChunks : i1
         %dot = scf.for %c0i = %c0 to %d step %c64 iter_args(%acc = %zero) -> f32 {
@@ -676,12 +688,11 @@ func.func private @ldn_gpu_attention_diffuse(
           scf.yield %acc2 : f32
         }
         %score = arith.mulf %dot, %scale : f32
-        %geLo = arith.cmpi sge, %s, %range#0 : index
-        %leHi = arith.cmpi sle, %s, %range#1 : index
-        %inRow0 = arith.andi %geLo, %leHi : i1
-        %inRow = arith.andi %inRow0, %valid : i1
+        %geLo = arith.cmpi sge, %s, %loV : index
+        %leHi = arith.cmpi sle, %s, %hiV : index
+        %inRow = arith.andi %geLo, %leHi : i1
         scf.if %inRow {
-          %off = arith.subi %s, %range#0 : index
+          %off = arith.subi %s, %loV : index
           %idx = arith.addi %base, %off : index
           memref.store %score, %weights[%idx] : memref<?xf32>
         }
@@ -690,20 +701,29 @@ func.func private @ldn_gpu_attention_diffuse(
         scf.yield %next#0, %next#1 : f32, f32
       }
 
+      // What B needs of this warp's query, read back from workgroup memory
+      // rather than kept in registers across the key loop: the dense row,
+      // the row start and (below) the local range.
+      %rowR = memref.load %rowS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+
       // B. The global and random slots of a sparse row, and their keys for
       // the row table (warp-uniform branches: the shuffles see all 32
       // lanes).
-      %notDense = arith.xori %isDense, %true : i1
+      %isDenseR = arith.cmpi sge, %rowR, %c0 : index
+      %notDense = arith.xori %isDenseR, %true : i1
       %validOrRecorder = arith.ori %valid, %recorder : i1
       %withSlots = arith.andi %validOrRecorder, %notDense : i1
-      %extraBase = arith.addi %base, %L : index
+      %baseR = memref.load %baseS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+      %extraBase = arith.addi %baseR, %L : index
       %tKeys0 = arith.muli %t, %rowWidth : index
       %tKeys = arith.addi %tKeys0, %c3 : index
       %mlx:2 = scf.if %withSlots -> (f32, f32) {
+        %lloR = memref.load %lloS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+        %lhiR = memref.load %lhiS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
         %r:2 = scf.for %j = %c0 to %GR step %c1 iter_args(%m = %ml#0, %l = %ml#1) -> (f32, f32) {
           %key = func.call @ldn_gpu_attention_diffuse_extra_key(%j, %globals, %G, %seed, %t, %T, %Tinv)
               : (index, memref<?xi64>, index, i64, index, index, i64) -> index
-          %new = func.call @ldn_gpu_attention_diffuse_is_new(%j, %key, %t, %len, %local#0, %local#1, %causal, %globals, %G, %seed, %T, %Tinv)
+          %new = func.call @ldn_gpu_attention_diffuse_is_new(%j, %key, %t, %len, %lloR, %lhiR, %causal, %globals, %G, %seed, %T, %Tinv)
               : (index, index, index, index, index, index, i1, memref<?xi64>, index, i64, index, i64) -> i1
           %ok = arith.andi %new, %valid : i1
           %score = scf.if %ok -> f32 {
@@ -756,19 +776,27 @@ func.func private @ldn_gpu_attention_diffuse(
 
       // D. Normalize: each lane rewrites exactly the scores it wrote.
       scf.if %valid {
-        %skip = arith.subi %range#0, %union#0 : index
+        // The row's range and the union's start, read back likewise.
+        %loR = memref.load %loS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+        %hiR = memref.load %hiS[%warp] : memref<8xindex, #gpu.address_space<workgroup>>
+        %ulo = scf.for %i = %c0 to %c8 step %c1 iter_args(%a = %T) -> index {
+          %wl = memref.load %loS[%i] : memref<8xindex, #gpu.address_space<workgroup>>
+          %a2 = arith.minsi %a, %wl : index
+          scf.yield %a2 : index
+        }
+        %skip = arith.subi %loR, %ulo : index
         %skipChunks = arith.divui %skip, %c32 : index
         %skipKeys = arith.muli %skipChunks, %c32 : index
-        %start = arith.addi %union#0, %skipKeys : index
-        %end = arith.addi %range#1, %c1 : index
+        %start = arith.addi %ulo, %skipKeys : index
+        %end = arith.addi %hiR, %c1 : index
         scf.for %s0 = %start to %end step %c32 {
           %s = arith.addi %s0, %lane : index
-          %geLo = arith.cmpi sge, %s, %range#0 : index
-          %leHi = arith.cmpi sle, %s, %range#1 : index
+          %geLo = arith.cmpi sge, %s, %loR : index
+          %leHi = arith.cmpi sle, %s, %hiR : index
           %inRow = arith.andi %geLo, %leHi : i1
           scf.if %inRow {
-            %off = arith.subi %s, %range#0 : index
-            %idx = arith.addi %base, %off : index
+            %off = arith.subi %s, %loR : index
+            %idx = arith.addi %baseR, %off : index
             %x = memref.load %weights[%idx] : memref<?xf32>
             %dx = arith.subf %x, %M : f32
             %ex = math.exp %dx : f32
