@@ -77,24 +77,6 @@ Value constantBuffer(OpBuilder &b, Location loc, DenseElementsAttr values) {
   return toDynamicBuffer(b, loc, arith::ConstantOp::create(b, loc, values));
 }
 
-/// The `scale` attribute, or 1/sqrt(d).
-Value scoreScale(OpBuilder &b, Location loc, AttentionDiffuseOp op) {
-  Type f32 = b.getF32Type();
-  if (std::optional<APFloat> scale = op.getScale())
-    return arith::ConstantOp::create(
-        b, loc, b.getF32FloatAttr(scale->convertToFloat()));
-  OpFoldResult d = tensor::getMixedSize(b, loc, op.getQ(), 3);
-  if (std::optional<int64_t> size = getConstantIntValue(d))
-    return arith::ConstantOp::create(
-        b, loc,
-        b.getF32FloatAttr(1.0 / std::sqrt(static_cast<double>(*size))));
-  Value dF = arith::UIToFPOp::create(
-      b, loc, f32,
-      arith::IndexCastUIOp::create(b, loc, b.getI64Type(), cast<Value>(d)));
-  return arith::DivFOp::create(
-      b, loc, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0)),
-      math::SqrtOp::create(b, loc, dF));
-}
 
 struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -178,7 +160,7 @@ struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
                                                         : pattern.getRandom()),
         arith::ConstantIntOp::create(rewriter, loc, i64,
                                      static_cast<int64_t>(pattern.getSeed())),
-        scoreScale(rewriter, loc, op),
+        lowering::attentionScoreScale(rewriter, loc, op),
         indexConstant(rewriter, loc, static_cast<int64_t>(op.getMode())),
         indexConstant(rewriter, loc, static_cast<int64_t>(op.getHops())),
         arith::ConstantOp::create(

@@ -52,8 +52,8 @@ struct LrpeToKernel : OpRewritePattern<LrpeOp> {
     for (int64_t g : grid)
       cells *= g;
     int64_t tokens = prefix + cells;
-    assertSequenceLength(rewriter, loc, x, tokens);
-    assertCoverage(rewriter, loc, x, theta, axes);
+    lowering::assertLrpeSequenceLength(rewriter, loc, x, tokens);
+    lowering::assertLrpeCoverage(rewriter, loc, x, theta, axes);
 
     // [B, T, H, d] with T the checked constant; H from whichever operand
     // has it statically.
@@ -123,38 +123,6 @@ struct LrpeToKernel : OpRewritePattern<LrpeOp> {
     return success();
   }
 
-private:
-  /// T (dimension 1 of x) must be P + Π grid; only checkable at run time
-  /// when T is dynamic.
-  static void assertSequenceLength(OpBuilder &b, Location loc, Value x,
-                                   int64_t tokens) {
-    if (!cast<RankedTensorType>(x.getType()).isDynamicDim(1))
-      return; // The verifier checked it.
-    Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                        lowering::getDim(b, loc, x, 1),
-                                        indexConstant(b, loc, tokens));
-    cf::AssertOp::create(b, loc, equal,
-                         "ldn.lrpe: sequence length T must equal prefix + "
-                         "product of grid = " +
-                             std::to_string(tokens));
-  }
-
-  /// m e >= d when d or e is dynamic (the verifier checked it otherwise):
-  /// otherwise some feature would have no angle.
-  static void assertCoverage(OpBuilder &b, Location loc, Value x, Value theta,
-                             int64_t axes) {
-    if (!cast<RankedTensorType>(x.getType()).isDynamicDim(3) &&
-        !cast<RankedTensorType>(theta.getType()).isDynamicDim(1))
-      return;
-    Value covered =
-        arith::MulIOp::create(b, loc, lowering::getDim(b, loc, theta, 1),
-                              indexConstant(b, loc, axes));
-    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, covered,
-                                     lowering::getDim(b, loc, x, 3));
-    cf::AssertOp::create(b, loc, ok,
-                         "ldn.lrpe: the grid axes times dimension 1 of "
-                         "'theta' must cover the d features of 'x'");
-  }
 };
 } // namespace
 

@@ -764,21 +764,6 @@ Value maskPadding(OpBuilder &b, Location loc, Value z, Value limits,
       .getResult(0);
 }
 
-/// The `scale` attribute, or 1/sqrt(d) (computed at run time for a dynamic
-/// d).
-Value scoreScale(OpBuilder &b, Location loc, AttentionDiffuseOp op) {
-  if (std::optional<APFloat> scale = op.getScale())
-    return f32Constant(b, loc, scale->convertToDouble());
-  OpFoldResult keyDim = tensor::getMixedSize(b, loc, op.getQ(), 3);
-  if (std::optional<int64_t> d = getConstantIntValue(keyDim))
-    return f32Constant(b, loc, 1.0 / std::sqrt(static_cast<double>(*d)));
-  Value d =
-      arith::UIToFPOp::create(b, loc, b.getF32Type(),
-                              arith::IndexCastUIOp::create(
-                                  b, loc, b.getI64Type(), cast<Value>(keyDim)));
-  return arith::DivFOp::create(b, loc, f32Constant(b, loc, 1.0),
-                               math::SqrtOp::create(b, loc, d));
-}
 
 struct LowerAttentionDiffuse : OpRewritePattern<AttentionDiffuseOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -795,7 +780,7 @@ struct LowerAttentionDiffuse : OpRewritePattern<AttentionDiffuseOp> {
                     buildLimits(rewriter, loc, op.getLengths(), q),
                     tensor::getMixedSize(rewriter, loc, q, 1),
                     getDim(rewriter, loc, q, 1),
-                    scoreScale(rewriter, loc, op),
+                    lowering::attentionScoreScale(rewriter, loc, op),
                     pattern.getCausal()};
 
     AttentionOperator attention;

@@ -97,8 +97,9 @@ struct LowerLrpe : OpRewritePattern<LrpeOp> {
     int64_t cells = 1;
     for (int64_t g : grid)
       cells *= g;
-    assertSequenceLength(rewriter, loc, x, prefix + cells);
-    assertCoverage(rewriter, loc, x, theta, grid.size());
+    assertLrpeSequenceLength(rewriter, loc, x, prefix + cells);
+    assertLrpeCoverage(rewriter, loc, x, theta,
+                       static_cast<int64_t>(grid.size()));
 
     Value y = createEmpty(rewriter, loc, reifyResultSizes(rewriter, op.getY()),
                           op.getY().getType().getElementType());
@@ -130,38 +131,6 @@ private:
     int64_t prefix, cells; // Tokens [prefix, prefix + cells) are on the grid.
     int64_t stride, size;  // p_a(i) = (i / stride) mod size.
   };
-
-  /// T (dimension 1 of x) must be P + Π grid; only checkable at run time
-  /// when T is dynamic.
-  static void assertSequenceLength(OpBuilder &b, Location loc, Value x,
-                                   int64_t tokens) {
-    if (!cast<RankedTensorType>(x.getType()).isDynamicDim(1))
-      return; // The verifier checked it.
-    Value equal = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq, getDim(b, loc, x, 1),
-        arith::ConstantIndexOp::create(b, loc, tokens));
-    cf::AssertOp::create(b, loc, equal,
-                         "ldn.lrpe: sequence length T must equal prefix + "
-                         "product of grid = " +
-                             std::to_string(tokens));
-  }
-
-  /// m * e >= d when d or e is dynamic (the verifier checked it otherwise):
-  /// otherwise some feature would have no angle.
-  static void assertCoverage(OpBuilder &b, Location loc, Value x, Value theta,
-                             size_t axes) {
-    if (!cast<RankedTensorType>(x.getType()).isDynamicDim(3) &&
-        !cast<RankedTensorType>(theta.getType()).isDynamicDim(1))
-      return;
-    Value covered = arith::MulIOp::create(
-        b, loc, getDim(b, loc, theta, 1),
-        arith::ConstantIndexOp::create(b, loc, static_cast<int64_t>(axes)));
-    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, covered,
-                                     getDim(b, loc, x, 3));
-    cf::AssertOp::create(b, loc, ok,
-                         "ldn.lrpe: the grid axes times dimension 1 of "
-                         "'theta' must cover the d features of 'x'");
-  }
 
   /// Prefix tokens [0, P): y = [x, 0], one generic with two outputs.
   static Value writePrefix(OpBuilder &b, Location loc, Value x, Value y,

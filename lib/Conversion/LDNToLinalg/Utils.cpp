@@ -2,14 +2,18 @@
 
 #include "Utils.h"
 
+#include "ldn/IR/LDNOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -336,6 +340,56 @@ Value createSoftmax(OpBuilder &b, Location loc, Value input, int64_t dim,
                linalg::YieldOp::create(nb, nloc, w);
              })
       .getResult(0);
+}
+
+} // namespace mlir::ldn::lowering
+
+namespace mlir::ldn::lowering {
+
+Value attentionScoreScale(OpBuilder &b, Location loc, AttentionDiffuseOp op) {
+  Type f32 = b.getF32Type();
+  auto constant = [&](double value) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(value));
+  };
+  if (std::optional<APFloat> scale = op.getScale())
+    return constant(scale->convertToDouble());
+  OpFoldResult keyDim = tensor::getMixedSize(b, loc, op.getQ(), 3);
+  if (std::optional<int64_t> d = getConstantIntValue(keyDim))
+    return constant(1.0 / std::sqrt(static_cast<double>(*d)));
+  Value d = arith::UIToFPOp::create(
+      b, loc, f32,
+      arith::IndexCastUIOp::create(b, loc, b.getI64Type(),
+                                   cast<Value>(keyDim)));
+  return arith::DivFOp::create(b, loc, constant(1.0),
+                               math::SqrtOp::create(b, loc, d));
+}
+
+void assertLrpeSequenceLength(OpBuilder &b, Location loc, Value x,
+                              int64_t tokens) {
+  if (!cast<RankedTensorType>(x.getType()).isDynamicDim(1))
+    return; // The verifier checked it.
+  Value equal = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, getDim(b, loc, x, 1),
+      arith::ConstantIndexOp::create(b, loc, tokens));
+  cf::AssertOp::create(b, loc, equal,
+                       "ldn.lrpe: sequence length T must equal prefix + "
+                       "product of grid = " +
+                           std::to_string(tokens));
+}
+
+void assertLrpeCoverage(OpBuilder &b, Location loc, Value x, Value theta,
+                        int64_t axes) {
+  if (!cast<RankedTensorType>(x.getType()).isDynamicDim(3) &&
+      !cast<RankedTensorType>(theta.getType()).isDynamicDim(1))
+    return;
+  Value covered =
+      arith::MulIOp::create(b, loc, getDim(b, loc, theta, 1),
+                            arith::ConstantIndexOp::create(b, loc, axes));
+  Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, covered,
+                                   getDim(b, loc, x, 3));
+  cf::AssertOp::create(b, loc, ok,
+                       "ldn.lrpe: the grid axes times dimension 1 of "
+                       "'theta' must cover the d features of 'x'");
 }
 
 } // namespace mlir::ldn::lowering

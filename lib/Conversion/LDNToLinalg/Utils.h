@@ -7,6 +7,10 @@
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/OpDefinition.h"
 
+namespace mlir::ldn {
+class AttentionDiffuseOp;
+} // namespace mlir::ldn
+
 namespace mlir::ldn::lowering {
 
 /// The sizes of a ranked tensor: constants where static, tensor.dim otherwise.
@@ -127,6 +131,24 @@ Value convertInto(OpBuilder &b, Location loc, Value source, Value dest);
 /// rather than NaN.
 Value createSoftmax(OpBuilder &b, Location loc, Value input, int64_t dim,
                     Value dest);
+
+//===----------------------------------------------------------------------===//
+// Op semantics that ldn-to-gpu shares with these lowerings.
+//===----------------------------------------------------------------------===//
+
+/// ldn.attention_diffuse's score scale: the `scale` attribute, or 1/sqrt(d)
+/// (computed at run time for a dynamic d).
+Value attentionScoreScale(OpBuilder &b, Location loc, AttentionDiffuseOp op);
+
+/// ldn.lrpe: T (dimension 1 of x) must be P + prod(grid) = `tokens`; a
+/// cf.assert when T is dynamic (the verifier checked a static T).
+void assertLrpeSequenceLength(OpBuilder &b, Location loc, Value x,
+                              int64_t tokens);
+
+/// ldn.lrpe: m * e >= d (otherwise some feature would have no angle); a
+/// cf.assert when d or e is dynamic (the verifier checked them otherwise).
+void assertLrpeCoverage(OpBuilder &b, Location loc, Value x, Value theta,
+                        int64_t axes);
 
 } // namespace mlir::ldn::lowering
 
