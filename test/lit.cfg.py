@@ -27,6 +27,9 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # assemble cubins or package fatbins need `REQUIRES: ptxas`.
 cuda_path = os.environ.get("CUDA_PATH", "/usr/local/cuda")
 config.substitutions.append(("%cuda_path", cuda_path))
+# Compiling for CUDA at all (even to PTX) links libdevice from the toolkit.
+if os.path.isfile(os.path.join(cuda_path, "nvvm", "libdevice", "libdevice.10.bc")):
+    config.available_features.add("libdevice")
 for tool in ["ptxas", "fatbinary"]:
     if os.access(os.path.join(cuda_path, "bin", tool), os.X_OK):
         config.available_features.add(tool)

@@ -1,3 +1,4 @@
+// REQUIRES: libdevice
 // RUN: ldn-opt %s --ldn-cuda-pipeline="chips=sm_80 format=isa cuda-path=%cuda_path" | FileCheck %s
 // RUN: ldn-opt %s --ldn-emu-pipeline | FileCheck %s --check-prefix=EMU
 

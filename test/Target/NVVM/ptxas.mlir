@@ -1,7 +1,7 @@
 // Every ldn op compiles to PTX for sm_80 and sm_90, and ptxas assembles
 // every kernel without spilling a register. The ops are in their most
 // demanding configurations here (every optional operand, f16 I/O).
-// REQUIRES: ptxas
+// REQUIRES: ptxas, libdevice
 // RUN: ldn-compile %s --target=cuda --chips=sm_80 --cuda-path=%cuda_path --emit=ptx -o %t.sm_80.ptx
 // RUN: %ptxas -v -arch=sm_80 %t.sm_80.ptx -o %t.sm_80.cubin 2> %t.sm_80.log
 // RUN: FileCheck %s < %t.sm_80.log

@@ -1,5 +1,6 @@
 // The PTX of the chunked scan: partial states and warp aggregates in shared
 // memory, two barriers per chunk, coalesced global loads and stores.
+// REQUIRES: libdevice
 // RUN: ldn-compile %s --target=cuda --chips=sm_80 --emit=ptx -o - | FileCheck %s
 
 // CHECK: .target sm_80

@@ -2,6 +2,7 @@
 // contraction with C_t is a butterfly of warp shuffles (N = 16: 4 per sum,
 // four sums per step group), the chunk's inputs are staged in shared memory
 // between two barriers, and the decay exp(delta * A) is one ex2.approx.
+// REQUIRES: libdevice
 // RUN: ldn-compile %s --target=cuda --chips=sm_90 --emit=ptx -o - | FileCheck %s
 
 // CHECK: .target sm_90
