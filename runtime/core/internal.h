@@ -106,4 +106,12 @@ void ldnrt_copy_strided(void *dst, const void *src, size_t rank,
 /* 64-byte aligned allocation of at least one byte, freed with free(). */
 void *ldnrt_aligned_alloc(size_t size);
 
+/* Artifacts resolve `ldnrt_trap`, and emulated kernels the emulator's
+ * intrinsics, from the global scope. That holds when the runtime is linked
+ * into the program, but not when the runtime itself was dlopen'ed with
+ * RTLD_LOCAL (e.g. by Python's ctypes). This promotes the runtime's own
+ * library to RTLD_GLOBAL, before dlopen'ing code that needs it; failures
+ * are harmless (the later dlopen reports the unresolved symbol). */
+void ldnrt_make_runtime_global(void);
+
 #endif /* LDNRT_CORE_INTERNAL_H */

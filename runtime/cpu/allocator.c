@@ -70,6 +70,20 @@ static block_header *header_of(void *ptr) {
   return (block_header *)((char *)ptr - HEADER_BYTES);
 }
 
+/* A new block at `ptr`, inside the allocation `base` (from `gpu`'s shared
+ * memory, or the host's when NULL), not yet tracked by a frame. */
+static void init_header(void *ptr, size_t size, size_t alignment, void *base,
+                        const ldnrt_gpu_backend *gpu) {
+  block_header *h = header_of(ptr);
+  h->magic = BLOCK_MAGIC;
+  h->capacity = size;
+  h->alignment = alignment;
+  h->base = base;
+  h->frame = NULL;
+  h->prev = h->next = NULL;
+  h->gpu = gpu;
+}
+
 static size_t cache_limit_bytes(void) {
   if (cache_limit == (size_t)-1) {
     const char *env = getenv("LDNRT_CACHE_MB");
@@ -147,14 +161,7 @@ static void *allocate_untracked(size_t size, size_t alignment) {
   if (posix_memalign(&base, alignment, total ? total : alignment) != 0)
     return NULL;
   void *ptr = (char *)base + alignment;
-  block_header *h = header_of(ptr);
-  h->magic = BLOCK_MAGIC;
-  h->capacity = size;
-  h->alignment = alignment;
-  h->base = base;
-  h->frame = NULL;
-  h->prev = h->next = NULL;
-  h->gpu = NULL;
+  init_header(ptr, size, alignment, base, NULL);
   return ptr;
 }
 
@@ -203,14 +210,7 @@ static ldnrt_error *allocate_shared(const ldnrt_gpu_backend *gpu, size_t size,
                             "out of memory allocating %zu bytes", size);
       ptr = (char *)base + alignment;
     }
-    block_header *h = header_of(ptr);
-    h->magic = BLOCK_MAGIC;
-    h->capacity = size;
-    h->alignment = alignment;
-    h->base = base;
-    h->frame = NULL;
-    h->prev = h->next = NULL;
-    h->gpu = gpu;
+    init_header(ptr, size, alignment, base, gpu);
   }
   ldnrt_error *err =
       ldnrt_gpu_registry_add(ptr, size, gpu, LDNRT_GPU_ALLOC_SHARED, NULL);

@@ -15,16 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/*
- * Artifacts resolve `ldnrt_trap` from the global scope. That holds when the
- * runtime is linked into the program, but not when the runtime itself was
- * dlopen'ed with RTLD_LOCAL (e.g. by Python's ctypes). Promote the runtime's
- * own library to RTLD_GLOBAL so artifacts always find it; failures are
- * harmless (the later dlopen reports the unresolved symbol).
- */
 static const char runtime_anchor; /* any address inside this library */
 
-static void make_runtime_global(void) {
+void ldnrt_make_runtime_global(void) {
   Dl_info info;
   if (!dladdr(&runtime_anchor, &info) || !info.dli_fname)
     return;
@@ -62,7 +55,7 @@ static ldnrt_error *load(ldnrt_artifact *a, const char *path) {
     memcpy(open_path, "./", 2);
     memcpy(open_path + 2, path, n + 1);
   }
-  make_runtime_global();
+  ldnrt_make_runtime_global();
   /* A GPU artifact's global constructors load its device modules while
    * dlopen runs; the scope catches their failures (gpu/errors.h). */
   ldnrt_gpu_load_scope scope;

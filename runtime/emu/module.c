@@ -9,6 +9,7 @@
 #endif
 
 #include "emu.h"
+#include "../core/internal.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -26,20 +27,6 @@ static _Thread_local char message[512];
 static const char *failf(const char *fmt, const char *detail) {
   snprintf(message, sizeof message, fmt, detail);
   return message;
-}
-
-/* Kernels resolve the intrinsics from the global scope, which holds the
- * runtime only if it was not itself dlopen'ed with RTLD_LOCAL (by Python's
- * ctypes, say): promote it, as cpu/artifact.c does for artifacts. */
-static const char runtime_anchor;
-
-static void make_runtime_global(void) {
-  Dl_info info;
-  if (!dladdr(&runtime_anchor, &info) || !info.dli_fname)
-    return;
-  void *self = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
-  if (self)
-    dlclose(self);
 }
 
 static int write_all(int fd, const unsigned char *data, size_t size) {
@@ -112,7 +99,7 @@ const char *ldnemu_module_load(const void *data, size_t size, void **out) {
   }
   char path[64];
   snprintf(path, sizeof path, "/proc/self/fd/%d", m->fd);
-  make_runtime_global();
+  ldnrt_make_runtime_global();
   dlerror();
   m->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!m->handle) {
