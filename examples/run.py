@@ -49,24 +49,44 @@ def median_time(fn, runs):
     return float(np.median(times))
 
 
+def show(name, result):
+    """Prints the start of a result; for logits also the argmax per row."""
+    flat = result.reshape(result.shape[0], -1)
+    for b in range(min(2, result.shape[0])):
+        print("    %s[%d] = [%s%s]" % (name, b, ", ".join("%.4f" % v for v in flat[b, :6]),
+                                      ", ..." if flat.shape[1] > 6 else ""))
+    if name == "logits":
+        # [B, classes] -> the class per row; [B, T, vocab] -> the next token.
+        last = result if result.ndim == 2 else result[:, -1, :]
+        print("    argmax%s per batch row: %s" % ("" if result.ndim == 2 else " at the last position",
+                                                  last.argmax(axis=-1).tolist()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("model", help="directory name under examples/")
     parser.add_argument("--target", default="cpu", choices=["cpu", "emu", "cuda"])
-    parser.add_argument("--batch", type=int, default=2)
+    parser.add_argument("--batch", type=int,
+                        help="batch size (default 2; with --bench the model's BENCH_BATCH or 1)")
     parser.add_argument("--seq", type=int, help="sequence length (default: the model's)")
     parser.add_argument("--bin", default=os.environ.get("LDN_BIN", "build/bin"),
                         help="directory with ldn-compile and ldn-run")
     parser.add_argument("--workdir", help="where files go (default: a temporary directory)")
     parser.add_argument("--seed", type=int, default=ldnex.DEFAULT_SEED)
     parser.add_argument("--bench", type=int, default=0, metavar="N")
+    parser.add_argument("--show", action="store_true",
+                        help="print the start of every result")
     parser.add_argument("--compile-arg", action="append", default=[],
                         help="extra ldn-compile argument (repeatable)")
     args = parser.parse_args()
 
     model = ldnex.load_model(args.model)
     fixed = getattr(model, "SEQ", None)
-    seq = args.seq or fixed or 64
+    # Checks default to a short sequence, benchmarks to a realistic one.
+    default_seq = getattr(model, "BENCH_SEQ", 4096) if args.bench else 64
+    seq = args.seq or fixed or default_seq
+    if args.batch is None:
+        args.batch = getattr(model, "BENCH_BATCH", 1) if args.bench else 2
     if fixed and seq != fixed:
         sys.exit("%s: the sequence length is fixed to %d by the model" % (args.model, fixed))
     workdir = args.workdir or tempfile.mkdtemp(prefix="ldn-example-")
@@ -77,7 +97,10 @@ def main():
                    "--target=" + args.target, "-o", artifact] + args.compile_arg
     if args.target == "cuda":
         compile_cmd.append("--chips=sm_80,sm_90")
-    run(compile_cmd, "ldn-compile")
+    # The tests run one model at several shapes: compile once per workdir.
+    newest_input = max(os.path.getmtime(source), os.path.getmtime(compile_cmd[0]))
+    if not (os.path.exists(artifact) and os.path.getmtime(artifact) > newest_input):
+        run(compile_cmd, "ldn-compile")
     if args.target == "cuda":
         print("%s: compiled for CUDA (sm_80, sm_90 fatbin): %s" % (args.model, artifact))
         return 0
@@ -120,6 +143,8 @@ def main():
               (name, "x".join(map(str, got.shape)), max_abs, rel_rms, tolerance,
                "ok" if ok else "FAILED"))
         status |= not ok
+        if args.show:
+            show(name, got)
 
     if args.bench:
         match = re.search(r"median ([0-9.]+) ms", log)

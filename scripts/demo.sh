@@ -1,36 +1,35 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build, then compile every example
-# model for the CPU with ldn-compile and run it with ldn-run on random
-# inputs and weights (B = 2, T = 64 where the sequence length is free).
-# Models and their reference checks with real weights come with the models
-# issue; this shows the whole path working: IR -> shared library -> runtime.
+# The main job: install what is missing, build, then compile one of the
+# example models (examples/<model>/, default: ldn) for the CPU, run it with
+# its generated weights on generated inputs, print the result and its check
+# against the model's independent numpy reference. Then the same model for
+# the GPU: run on the GPU emulator (also checked) and, when the CUDA toolkit
+# is there, compiled to a fatbin for sm_80 and sm_90.
+#
+#   scripts/demo.sh [MODEL] [run.py options, e.g. --batch 4 --seq 512]
+#   MODEL: ldn diffuser lightnet_image lightnet_lm ldnn mamba
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh --target ldn-opt ldn-compile ldn-run
-BIN=${LDN_BUILD_DIR:-build}/bin
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+scripts/build.sh --target ldn-compile ldn-run
+export LDN_BIN=${LDN_BUILD_DIR:-build}/bin
+MODEL=${1:-ldn}
+shift || true
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+if ! python3 -c "import numpy" 2>/dev/null; then
+  echo "demo: the reference check needs numpy (python3 -m pip install numpy)" >&2
+  exit 1
+fi
 
-# example file | entry | ldn-run binding arguments
-RUNS=(
-  "ldn_block ldn_block --random-rest 2,64"
-  "diffuser_layer diffuser_layer --random lengths=2:50:65 --random-rest 2,64"
-  "lightnet_block lightnet_image_block --random-rest 2"
-  "lightnet_block lightnet_lm_block --random-rest 2"
-  "ldnn_layer ldnn_layer --random-rest 2,64"
-  "mamba_block mamba_block --random-rest 2,64"
-)
-
-status=0
-for run in "${RUNS[@]}"; do
-  read -r model entry args <<<"$run"
-  src="examples/$model.mlir"
-  echo "== $src @$entry"
-  if ! "$BIN/ldn-compile" "$src" --target=cpu -o "$OUT/$model.so" ||
-     ! "$BIN/ldn-run" "$OUT/$model.so" --entry "$entry" $args --bench 5; then
-    echo "FAILED: $src @$entry" >&2
-    status=1
-  fi
-done
-exit $status
+echo "== CPU: compile examples/$MODEL/model.mlir, run, check against examples/$MODEL/reference.py"
+python3 examples/run.py "$MODEL" --target cpu --show --workdir "$WORK" "$@"
+echo
+echo "== GPU kernels on the emulator (--target=emu), same check"
+python3 examples/run.py "$MODEL" --target emu --workdir "$WORK" "$@"
+CUDA=${CUDA_PATH:-/usr/local/cuda}
+if [ -x "$CUDA/bin/ptxas" ] && [ -x "$CUDA/bin/fatbinary" ]; then
+  echo
+  echo "== NVIDIA GPU (--target=cuda): fatbin for sm_80 and sm_90 (runs where a GPU is)"
+  python3 examples/run.py "$MODEL" --target cuda --workdir "$WORK" "$@"
+fi

@@ -110,11 +110,13 @@ static LogicalResult buildPipeline(ModuleOp module, PassManager &pm,
              << "--emit=ptx needs --target=cuda";
     CPUPipelineOptions pipeline;
     pipeline.fftThreshold = options.fftThreshold;
+    pipeline.fuse = options.fuse;
     buildCPUPipeline(pm, pipeline);
     return success();
   }
   GPUPipelineOptions pipeline;
   pipeline.fftThreshold = options.fftThreshold;
+  pipeline.fuse = options.fuse;
   pipeline.optLevel = options.optLevel;
   if (options.target == Target::Emu) {
     if (options.emit == Emit::PTX)

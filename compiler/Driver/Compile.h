@@ -36,6 +36,8 @@ struct CompileOptions {
   /// features) or an LLVM CPU name such as "x86-64-v3" for portable code.
   std::string cpu = "native";
   int64_t fftThreshold = 1024;
+  /// Run the ldn-fuse-* passes (off only to measure what fusion buys).
+  bool fuse = true;
   /// --target=cuda: the chips, the device code format (isa, bin, fatbin),
   /// the PTX ISA version (times ten) and the CUDA toolkit.
   SmallVector<std::string> chips;
@@ -50,7 +52,7 @@ struct CompileOptions {
 /// The manifest JSON of docs/artifact-abi.md for the public functions of
 /// `module` (still on tensors), compiled for `target`. Argument names come
 /// from the SSA names in `sourceMgr`'s buffers (`%x` -> "x") or an `ldn.name`
-/// argument attribute.
+/// argument attribute; `ldn.name` attributes are removed once read.
 FailureOr<std::string> buildManifest(ModuleOp module,
                                      llvm::SourceMgr &sourceMgr,
                                      Target target);

@@ -100,9 +100,11 @@ mlir::ldn::buildManifest(ModuleOp module, llvm::SourceMgr &sourceMgr,
     llvm::StringMap<unsigned> argNames;
     for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
       std::string name;
-      if (auto attr = func.getArgAttrOfType<StringAttr>(i, kNameAttr))
+      if (auto attr = func.getArgAttrOfType<StringAttr>(i, kNameAttr)) {
         name = attr.str();
-      else
+        // Read once; LLVM's translation does not know the attribute.
+        func.removeArgAttr(i, kNameAttr);
+      } else
         name = ssaNameAt(arg.getLoc(), sourceMgr);
       if (name.empty())
         name = "arg" + std::to_string(i);
@@ -121,6 +123,8 @@ mlir::ldn::buildManifest(ModuleOp module, llvm::SourceMgr &sourceMgr,
     }
     for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
       auto attr = func.getResultAttrOfType<StringAttr>(i, kNameAttr);
+      if (attr)
+        func.removeResultAttr(i, StringAttr::get(func.getContext(), kNameAttr));
       FailureOr<llvm::json::Object> desc = describeTensor(
           func, func.getLoc(), type, "result", i,
           attr ? attr.str() : "result" + std::to_string(i));

@@ -27,7 +27,7 @@ using namespace mlir;
 void mlir::ldn::buildCPUPipeline(OpPassManager &pm,
                                  const CPUPipelineOptions &options) {
   // 1-2. Model clean-up; everything to linalg/scf/tensor.
-  stages::addModelToLinalg(pm);
+  stages::addModelToLinalg(pm, options.fuse);
   LDNToLinalgOptions ldnOptions;
   ldnOptions.fftThreshold = options.fftThreshold;
   pm.addPass(createLDNToLinalg(ldnOptions));

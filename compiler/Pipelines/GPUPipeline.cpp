@@ -40,7 +40,7 @@ using namespace mlir;
 /// gpu.module of gpu.func kernels; the same for every GPU target.
 static void addKernelGeneration(OpPassManager &pm,
                                 const ldn::GPUPipelineOptions &options) {
-  ldn::stages::addModelToLinalg(pm);
+  ldn::stages::addModelToLinalg(pm, options.fuse);
   pm.addPass(ldn::createLDNToGPU());
   ldn::LDNToLinalgOptions fallback;
   fallback.fftThreshold = options.fftThreshold;

@@ -10,6 +10,11 @@ class OpPassManager;
 namespace ldn {
 
 struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
+  Option<bool> fuse{
+      *this, "fuse",
+      llvm::cl::desc("Run the ldn-fuse-* passes before lowering (off: the "
+                     "unfused baseline that bench/ compares with)"),
+      llvm::cl::init(true)};
   Option<int64_t> fftThreshold{
       *this, "fft-threshold",
       llvm::cl::desc("ldn.long_conv with strategy = auto uses the FFT from "
@@ -28,6 +33,11 @@ struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
 struct GPUPipelineOptions : PassPipelineOptions<GPUPipelineOptions> {
+  Option<bool> fuse{
+      *this, "fuse",
+      llvm::cl::desc("Run the ldn-fuse-* passes before lowering (off: the "
+                     "unfused baseline that bench/ compares with)"),
+      llvm::cl::init(true)};
   ListOption<std::string> chips{
       *this, "chips",
       llvm::cl::desc("NVIDIA chips to compile for (sm_80, sm_90, ...); the "

@@ -2,6 +2,7 @@
 
 #include "Pipelines/Stages.h"
 #include "Target/Passes.h"
+#include "ldn/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -28,9 +29,12 @@
 
 using namespace mlir;
 
-void ldn::stages::addModelToLinalg(OpPassManager &pm) {
+void ldn::stages::addModelToLinalg(OpPassManager &pm, bool fuse) {
   pm.addPass(createInlinerPass());
   pm.addPass(createCanonicalizerPass());
+  // ldn-level fusion sees the model as written, before anything is lowered.
+  if (fuse)
+    pm.addPass(createLDNFuseDiffusionSteps());
   // No TOSA level validation: models have dynamic B and T, which the TOSA
   // 1.0 levels reject.
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions{},

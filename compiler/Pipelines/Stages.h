@@ -13,9 +13,10 @@ namespace mlir {
 class OpPassManager;
 namespace ldn::stages {
 
-/// Inline and canonicalize the model, lower tosa and elementwise arith/math
-/// on tensors to linalg, and add run-time checks for the upstream ops.
-void addModelToLinalg(OpPassManager &pm);
+/// Inline and canonicalize the model, fuse ldn ops (`fuse`), lower tosa and
+/// elementwise arith/math on tensors to linalg, and add run-time checks for
+/// the upstream ops.
+void addModelToLinalg(OpPassManager &pm, bool fuse);
 
 /// One-shot bufferization with identity-layout function boundaries (the
 /// artifact ABI passes plain row-major descriptors), then deallocation.

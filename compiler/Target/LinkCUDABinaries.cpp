@@ -28,6 +28,18 @@ namespace mlir::ldn {
 
 using namespace mlir;
 
+/// Whether an `.extern .func` line of PTX declares one of CUDA's system
+/// calls, which ptxas and the driver provide (PTX ISA, "System calls").
+/// The line is `.extern .func [(return params)] name[(params...)]`.
+static bool isCUDASystemCall(StringRef externLine) {
+  StringRef rest = externLine.trim().drop_front(StringRef(".extern .func").size())
+                       .ltrim();
+  if (rest.starts_with("("))
+    rest = rest.drop_until([](char c) { return c == ')'; }).drop_front().ltrim();
+  StringRef name = rest.take_until([](char c) { return c == '(' || isspace(c); });
+  return llvm::is_contained({"__assertfail", "vprintf", "malloc", "free"}, name);
+}
+
 namespace {
 /// A temporary file removed when this goes out of scope.
 struct TempFile {
@@ -156,17 +168,24 @@ struct LinkCUDABinaries
     if (chips.empty())
       return success();
     // Without libdevice, upstream leaves the math functions as external
-    // declarations that no driver can resolve.
+    // declarations that no driver can resolve. CUDA's system calls are
+    // resolved by ptxas: `__assertfail` is what a failing run-time check in
+    // a kernel (e.g. an out-of-range gather index) calls.
     for (const ChipPTX &chip : chips) {
-      size_t pos = chip.ptx.find(".extern .func");
-      if (pos == StringRef::npos)
-        continue;
-      StringRef line = chip.ptx.substr(pos).take_until(
-          [](char c) { return c == '\n'; });
-      return binary.emitError()
-             << "the PTX calls a function nothing defines (" << line.trim()
-             << "): libdevice was not linked; is the CUDA toolkit at "
-             << ldn::findCUDAToolkit(cudaPath) << "?";
+      for (StringRef rest = chip.ptx;;) {
+        size_t pos = rest.find(".extern .func");
+        if (pos == StringRef::npos)
+          break;
+        rest = rest.substr(pos);
+        StringRef line = rest.take_until([](char c) { return c == '\n'; });
+        rest = rest.drop_front(line.size());
+        if (isCUDASystemCall(line))
+          continue;
+        return binary.emitError()
+               << "the PTX calls a function nothing defines (" << line.trim()
+               << "): libdevice was not linked; is the CUDA toolkit at "
+               << ldn::findCUDAToolkit(cudaPath) << "?";
+      }
     }
     if (format == "isa" && chips.size() == 1)
       return success();

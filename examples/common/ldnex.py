@@ -11,7 +11,8 @@ Each model lives in examples/<name>/ with
                   forward(w, x)    {result name: array}, computed in float64
                 and optionally SEQ (fixed sequence length, e.g. when the
                 grid of ldn.lrpe fixes T), TOLERANCE (relative RMS) and
-                BENCH_SEQ (sequence length for bench/).
+                BENCH_SEQ / BENCH_BATCH (the size bench/models.sh times;
+                default T = 4096, B = 1).
 
 Weights are reproducible: each tensor draws from its own generator seeded by
 (seed, crc32(name)), so adding a weight never changes the others.
@@ -71,10 +72,11 @@ def write_safetensors(path, tensors):
     """Writes {name: array} in the safetensors format (little endian)."""
     header, offset, blobs = {}, 0, []
     for name, array in tensors.items():
+        shape = list(np.shape(array))  # before ascontiguousarray, which makes 0-d arrays 1-d
         array = np.ascontiguousarray(array)
         blob = array.astype(array.dtype.newbyteorder("<")).tobytes()
         header[name] = {"dtype": _ST_DTYPES[array.dtype],
-                        "shape": list(array.shape),
+                        "shape": shape,
                         "data_offsets": [offset, offset + len(blob)]}
         offset += len(blob)
         blobs.append(blob)

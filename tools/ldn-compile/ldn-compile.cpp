@@ -72,6 +72,12 @@ static cl::opt<int64_t> fftThreshold(
     "fft-threshold",
     cl::desc("ldn.long_conv strategy=auto uses the FFT from this length on"),
     cl::init(1024), cl::cat(category));
+static cl::opt<bool> fuse(
+    "fuse",
+    cl::desc("Fuse ldn ops with each other and with their elementwise "
+             "neighbours before lowering (default on; --fuse=false gives the "
+             "unfused baseline)"),
+    cl::init(true), cl::cat(category));
 
 static cl::list<std::string> chips(
     "chips",
@@ -174,6 +180,7 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   options.cpu = cpu;
   options.fftThreshold = fftThreshold;
+  options.fuse = fuse;
   options.outputPath = outputFilename;
   options.chips.assign(chips.begin(), chips.end());
   options.cudaFormat = cudaFormat;

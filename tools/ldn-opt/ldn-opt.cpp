@@ -15,6 +15,7 @@
 #include "Target/Passes.h"
 #include "ldn/Conversion/Passes.h"
 #include "ldn/IR/LDNDialect.h"
+#include "ldn/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -41,6 +42,7 @@ int main(int argc, char **argv) {
 
   registerAllPasses();
   ldn::registerLDNConversionPasses();
+  ldn::registerLDNTransformsPasses();
   ldn::registerLDNTargetPasses();
   ldn::registerPipelines();
   ldn::registerEmuPipelines();
