@@ -39,6 +39,8 @@ void mlir::ldn::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createLDNReassociateFloats());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Matmul loops with a contiguous, vectorizable inner loop.
+  pm.addPass(createLDNContractionLoopOrder());
 
   // 4. Bufferization.
   stages::addBufferization(pm);

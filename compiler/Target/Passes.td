@@ -109,6 +109,25 @@ def LDNFuseLinalgElementwise : Pass<"ldn-fuse-linalg-elementwise"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LDNContractionLoopOrder : Pass<"ldn-contraction-loop-order"> {
+  let summary = "Order a contraction's loops so the innermost one is contiguous";
+  let description = [{
+    For the CPU, where linalg ops become loops in iteration-dimension order.
+    A matmul-like op (`linalg.matmul`, `linalg.batch_matmul` with broadcast
+    weights, contraction generics) whose innermost output dimension is not
+    its innermost loop, and that has an input contiguous along that
+    dimension (the weight `W[k, n]`), is generalized and interchanged so that
+    dimension becomes the innermost loop: `C[b,m,n] += A[b,m,k] W[k,n]` runs
+    b, m, k, n, an axpy over contiguous rows that LLVM vectorizes, instead of
+    a dot product striding down W's columns. Other ops are left alone.
+
+    Before: `linalg.batch_matmul` (loops b, m, n, k). After: a
+    `linalg.generic` with iterator_types `[parallel, parallel, reduction,
+    parallel]` (loops b, m, k, n).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def LDNReassociateFloats : Pass<"ldn-reassociate-floats"> {
   let summary = "Allow reassociation and contraction of float arithmetic";
   let description = [{

@@ -28,6 +28,7 @@ import numpy as np
 
 ENTRY = "lightnet_lm"
 SEQ = 256            # ldn.lrpe: T = prod(grid) = 256
+BENCH_BATCH = 16     # bench/models.sh: 16 x 256 = 4096 tokens per call
 VOCAB = 256
 D, H, DH, HID, RANK = 64, 4, 16, 128, 4
 LAYERS = 2
