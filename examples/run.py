@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "common"))
@@ -92,12 +93,14 @@ def main():
     workdir = args.workdir or tempfile.mkdtemp(prefix="ldn-example-")
     os.makedirs(workdir, exist_ok=True)
     source = os.path.join(ldnex.EXAMPLES, args.model, "model.mlir")
-    artifact = os.path.join(workdir, "%s.%s.so" % (args.model, args.target))
-    compile_cmd = [os.path.join(args.bin, "ldn-compile"), source,
-                   "--target=" + args.target, "-o", artifact] + args.compile_arg
+    options = ["--target=" + args.target] + args.compile_arg
     if args.target == "cuda":
-        compile_cmd.append("--chips=sm_80,sm_90")
-    # The tests run one model at several shapes: compile once per workdir.
+        options.append("--chips=sm_80,sm_90")
+    # The tests run one model at several shapes: compile once per workdir and
+    # set of options (their hash names the artifact).
+    tag = zlib.crc32(" ".join(options).encode())
+    artifact = os.path.join(workdir, "%s.%s.%08x.so" % (args.model, args.target, tag))
+    compile_cmd = [os.path.join(args.bin, "ldn-compile"), source, "-o", artifact] + options
     newest_input = max(os.path.getmtime(source), os.path.getmtime(compile_cmd[0]))
     if not (os.path.exists(artifact) and os.path.getmtime(artifact) > newest_input):
         run(compile_cmd, "ldn-compile")

@@ -15,8 +15,9 @@ scripts/build.sh --target ldn-compile ldn-run
 export LDN_BIN=${LDN_BUILD_DIR:-build}/bin
 MODEL=${1:-ldn}
 shift || true
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# Weights, inputs, results and the compiled artifacts stay here to look at.
+WORK=${LDN_BUILD_DIR:-build}/demo/$MODEL
+mkdir -p "$WORK"
 if ! python3 -c "import numpy" 2>/dev/null; then
   echo "demo: the reference check needs numpy (python3 -m pip install numpy)" >&2
   exit 1

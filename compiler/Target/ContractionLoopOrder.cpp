@@ -56,14 +56,15 @@ namespace {
 struct ContractionLoopOrderPass
     : ldn::impl::LDNContractionLoopOrderBase<ContractionLoopOrderPass> {
   void runOnOperation() override {
-    SmallVector<linalg::LinalgOp> contractions;
+    SmallVector<std::pair<linalg::LinalgOp, SmallVector<unsigned>>> work;
     getOperation()->walk([&](linalg::LinalgOp op) {
-      if (linalg::isaContractionOpInterface(op) && !contiguousOrder(op).empty())
-        contractions.push_back(op);
+      if (!linalg::isaContractionOpInterface(op))
+        return;
+      if (SmallVector<unsigned> order = contiguousOrder(op); !order.empty())
+        work.emplace_back(op, std::move(order));
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : contractions) {
-      SmallVector<unsigned> order = contiguousOrder(op);
+    for (auto &[op, order] : work) {
       rewriter.setInsertionPoint(op);
       auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
       if (!generic) {
