@@ -111,12 +111,14 @@ static LogicalResult buildPipeline(ModuleOp module, PassManager &pm,
     CPUPipelineOptions pipeline;
     pipeline.fftThreshold = options.fftThreshold;
     pipeline.fuse = options.fuse;
+    pipeline.reportTraffic = options.reportTraffic;
     buildCPUPipeline(pm, pipeline);
     return success();
   }
   GPUPipelineOptions pipeline;
   pipeline.fftThreshold = options.fftThreshold;
   pipeline.fuse = options.fuse;
+  pipeline.reportTraffic = options.reportTraffic;
   pipeline.optLevel = options.optLevel;
   if (options.target == Target::Emu) {
     if (options.emit == Emit::PTX)

@@ -38,6 +38,8 @@ struct CompileOptions {
   int64_t fftThreshold = 1024;
   /// Run the ldn-fuse-* passes (off only to measure what fusion buys).
   bool fuse = true;
+  /// Report kernels and bytes moved after bufferization (remarks).
+  bool reportTraffic = false;
   /// --target=cuda: the chips, the device code format (isa, bin, fatbin),
   /// the PTX ISA version (times ten) and the CUDA toolkit.
   SmallVector<std::string> chips;

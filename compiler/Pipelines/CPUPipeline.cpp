@@ -44,6 +44,8 @@ void mlir::ldn::buildCPUPipeline(OpPassManager &pm,
 
   // 4. Bufferization.
   stages::addBufferization(pm);
+  if (options.reportTraffic)
+    pm.addPass(createLDNReportTraffic({/*dynamicSize=*/64, /*perKernel=*/true}));
 
   // 5. Entry wrappers, loops, LLVM.
   if (options.entryWrappers)

@@ -62,6 +62,8 @@ static void addKernelGeneration(OpPassManager &pm,
   pm.addPass(ldn::createLDNExpandMemRefCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addPass(ldn::createLDNParallelLoopsToGPU());
+  if (options.reportTraffic)
+    pm.addPass(ldn::createLDNReportTraffic({/*dynamicSize=*/64, /*perKernel=*/true}));
   // Constants and index arithmetic into the kernels: static sizes then fold
   // (divisions by constants become shifts) instead of arriving as kernel
   // parameters.

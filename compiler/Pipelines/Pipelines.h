@@ -15,6 +15,11 @@ struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Run the ldn-fuse-* passes before lowering (off: the "
                      "unfused baseline that bench/ compares with)"),
       llvm::cl::init(true)};
+  Option<bool> reportTraffic{
+      *this, "report-traffic",
+      llvm::cl::desc("Report every function's kernels and the bytes they "
+                     "move (ldn-report-traffic, per kernel)"),
+      llvm::cl::init(false)};
   Option<int64_t> fftThreshold{
       *this, "fft-threshold",
       llvm::cl::desc("ldn.long_conv with strategy = auto uses the FFT from "
@@ -38,6 +43,11 @@ struct GPUPipelineOptions : PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Run the ldn-fuse-* passes before lowering (off: the "
                      "unfused baseline that bench/ compares with)"),
       llvm::cl::init(true)};
+  Option<bool> reportTraffic{
+      *this, "report-traffic",
+      llvm::cl::desc("Report every function's kernels and the bytes they "
+                     "move (ldn-report-traffic, per kernel)"),
+      llvm::cl::init(false)};
   ListOption<std::string> chips{
       *this, "chips",
       llvm::cl::desc("NVIDIA chips to compile for (sm_80, sm_90, ...); the "

@@ -128,6 +128,35 @@ def LDNContractionLoopOrder : Pass<"ldn-contraction-loop-order"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LDNReportTraffic : Pass<"ldn-report-traffic", "ModuleOp"> {
+  let summary = "Report each function's kernels and the bytes they move";
+  let description = [{
+    An analysis on bufferized IR (it changes nothing): per function, a
+    remark with the number of kernels and the bytes they read and write, and
+    with `per-kernel` one remark per kernel. A kernel is a `gpu.launch` or
+    `gpu.launch_func` (what it reads and writes is found in its body), or on
+    the CPU a top-level op of the function that reads or writes global
+    buffers (a linalg op, a loop nest, a copy). Each buffer a kernel touches
+    counts once, at its full size: the traffic it cannot avoid. Dynamic sizes
+    are all taken as `dynamic-size`, which makes the numbers right for
+    comparing two compilations of one model (fused and unfused) rather than
+    absolute. `ldn-compile --report-traffic` runs it in either pipeline
+    (GPU: on the launches before outlining).
+
+    Example output:
+
+    ```
+    model.mlir:3:1: remark: @f: 4 kernels, reads 1048576 bytes, writes 524288 bytes (dynamic sizes taken as 64)
+    ```
+  }];
+  let options = [
+    Option<"dynamicSize", "dynamic-size", "int64_t", /*default=*/"64",
+           "the size taken for every dynamic dimension">,
+    Option<"perKernel", "per-kernel", "bool", /*default=*/"false",
+           "also one remark per kernel">,
+  ];
+}
+
 def LDNReassociateFloats : Pass<"ldn-reassociate-floats"> {
   let summary = "Allow reassociation and contraction of float arithmetic";
   let description = [{

@@ -78,6 +78,12 @@ static cl::opt<bool> fuse(
              "neighbours before lowering (default on; --fuse=false gives the "
              "unfused baseline)"),
     cl::init(true), cl::cat(category));
+static cl::opt<bool> reportTraffic(
+    "report-traffic",
+    cl::desc("Print a remark per kernel and per function with the bytes it "
+             "reads and writes (ldn-report-traffic; dynamic sizes taken as "
+             "64), to compare compilations such as --fuse=false"),
+    cl::init(false), cl::cat(category));
 
 static cl::list<std::string> chips(
     "chips",
@@ -181,6 +187,7 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.fftThreshold = fftThreshold;
   options.fuse = fuse;
+  options.reportTraffic = reportTraffic;
   options.outputPath = outputFilename;
   options.chips.assign(chips.begin(), chips.end());
   options.cudaFormat = cudaFormat;
