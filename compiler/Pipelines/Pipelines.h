@@ -9,7 +9,13 @@ namespace mlir {
 class OpPassManager;
 namespace ldn {
 
-struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
+/// The options every pipeline has; `Derived` is the pipeline's own options.
+template <typename Derived>
+struct CommonPipelineOptions : PassPipelineOptions<Derived> {
+  // PassOptions' member template, named through the non-dependent base.
+  template <typename T>
+  using Option = detail::PassOptions::Option<T>;
+
   Option<bool> fuse{
       *this, "fuse",
       llvm::cl::desc("Run the ldn-fuse-* passes before lowering (off: the "
@@ -32,22 +38,14 @@ struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(true)};
 };
 
+struct CPUPipelineOptions : CommonPipelineOptions<CPUPipelineOptions> {};
+
 /// Model IR (func + ldn + linalg/tosa/arith/math on tensors) to the LLVM
 /// dialect for the host CPU: tosa and ldn to linalg, elementwise fusion,
 /// one-shot bufferization, loops, LLVM.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
-struct GPUPipelineOptions : PassPipelineOptions<GPUPipelineOptions> {
-  Option<bool> fuse{
-      *this, "fuse",
-      llvm::cl::desc("Run the ldn-fuse-* passes before lowering (off: the "
-                     "unfused baseline that bench/ compares with)"),
-      llvm::cl::init(true)};
-  Option<bool> reportTraffic{
-      *this, "report-traffic",
-      llvm::cl::desc("Report every function's kernels and the bytes they "
-                     "move (ldn-report-traffic, per kernel)"),
-      llvm::cl::init(false)};
+struct GPUPipelineOptions : CommonPipelineOptions<GPUPipelineOptions> {
   ListOption<std::string> chips{
       *this, "chips",
       llvm::cl::desc("NVIDIA chips to compile for (sm_80, sm_90, ...); the "
@@ -72,16 +70,6 @@ struct GPUPipelineOptions : PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("CUDA toolkit for libdevice, ptxas and fatbinary "
                      "(default: $CUDA_PATH, else /usr/local/cuda)"),
       llvm::cl::init("")};
-  Option<int64_t> fftThreshold{
-      *this, "fft-threshold",
-      llvm::cl::desc("ldn.long_conv with strategy = auto uses the FFT from "
-                     "this sequence length on"),
-      llvm::cl::init(1024)};
-  Option<bool> entryWrappers{
-      *this, "entry-wrappers",
-      llvm::cl::desc("Add the ldn_entry_<name> wrappers of the artifact ABI "
-                     "for every public function"),
-      llvm::cl::init(true)};
   Option<std::string> emuCpu{
       *this, "emu-cpu",
       llvm::cl::desc("ldn-emu-pipeline: the CPU the emulated kernels are "
