@@ -431,4 +431,71 @@ def LDN_LongConvOp : LDN_InferredOp<"long_conv"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// ldn.elementwise and ldn.yield: fused prologues and epilogues
+//===----------------------------------------------------------------------===//
+
+def LDN_ElementwiseOp : LDN_Op<"elementwise", [Pure, IsolatedFromAbove,
+    SingleBlock]> {
+  let summary = "An elementwise map that ldn lowerings fuse into the adjacent op";
+  let description = [{
+    Applies the scalar body to every element of `source`:
+    `result[i] = body(source[i], inputs[0][i'], ..., inputs[n-1][i'])`,
+    where each input's shape is a trailing part of `source`'s shape (the
+    whole shape, a per-channel `[D]`, or a 0-d scalar) and `i'` is the
+    matching trailing part of the index `i`. The body is isolated from
+    above, has one block argument per input element (source first) and
+    ends in `ldn.yield` of the result element; every op in it must be free
+    of memory effects.
+
+    On its own the op is an ordinary elementwise map (it lowers to a
+    `linalg.generic`). Its purpose is fusion (docs/fusion.md):
+
+    - an **epilogue** when `source` is a result of an ldn op and this op
+      is its only user: the lowering of that ldn op applies the body where
+      it stores each result element, so the unmapped result never reaches
+      memory;
+    - `ldn-fuse-elementwise` forms it from the elementwise `linalg.generic`
+      consumers of ldn results (bias, softplus, exp, SiLU/sigmoid gates,
+      residual adds, scaling, casts).
+
+    Example (a per-channel bias and SiLU after a convolution):
+
+    ```mlir
+    %y = ldn.long_conv %v, %w : tensor<?x?x128xf32>, tensor<128x4xf32> -> tensor<?x?x128xf32>
+    %s = ldn.elementwise %y, %bias : tensor<?x?x128xf32>, tensor<128xf32> -> tensor<?x?x128xf32> {
+    ^bb0(%yi: f32, %bi: f32):
+      %a = arith.addf %yi, %bi : f32
+      %n = arith.negf %a : f32
+      %e = math.exp %n : f32
+      %one = arith.constant 1.0 : f32
+      %d = arith.addf %e, %one : f32
+      %r = arith.divf %a, %d : f32
+      ldn.yield %r : f32
+    }
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$source,
+                       Variadic<AnyRankedTensor>:$inputs);
+  let results = (outs AnyRankedTensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $source (`,` $inputs^)? attr-dict `:` type($source)
+    (`,` type($inputs)^)? `->` type($result) $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The ldn op whose result `source` is, or null.
+    ::mlir::Operation *getAnchor();
+  }];
+}
+
+def LDN_YieldOp : LDN_Op<"yield", [Pure, Terminator,
+    HasParent<"ElementwiseOp">]> {
+  let summary = "The result element of an ldn.elementwise body";
+  let arguments = (ins AnyType:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
 #endif // LDN_OPS_TD

@@ -41,4 +41,57 @@ def LDNFuseDiffusionSteps : Pass<"ldn-fuse-diffusion-steps"> {
   }];
 }
 
+def LDNFuseElementwise : Pass<"ldn-fuse-elementwise"> {
+  let summary = "Turn elementwise consumers of ldn results into fused epilogues";
+  let description = [{
+    A `linalg.generic` that maps an ldn op's result elementwise (bias,
+    softplus, exp, SiLU/sigmoid gates, residual adds, scaling, casts)
+    becomes an `ldn.elementwise` epilogue of that result. The lowerings
+    apply an epilogue where the op stores its result (docs/fusion.md): the
+    GPU kernels at each store, the CPU loops at each slice they insert. The
+    unmapped result is then never written to memory, and the elementwise
+    kernel and its reads and writes are gone.
+
+    The ldn result may reach the generic through a `tensor.collapse_shape`
+    (heads merged back into channels): the epilogue is then formed on the
+    uncollapsed result, its other inputs expanded to match, and the
+    collapse moves after it. Scalar inputs become 0-d tensors. If an input
+    is computed after the ldn op, the op moves down to the generic, as long
+    as its other results are not used in between.
+
+    Legality: the ldn result has the generic as its only use (through a
+    single-use collapse_shape); the generic is all-parallel with one result
+    written in loop order and a body that does not read its output; the
+    ldn result is read at the result element (identity map); every other
+    input is read at the result element, its channel or as a scalar
+    (trailing projections), so there is no dependence across tokens.
+    Anything else (shifts, transposes, reductions, results with other
+    uses) is left alone.
+
+    Before:
+
+    ```mlir
+    %y = ldn.long_conv %x, %w : tensor<?x?x128xf32>, tensor<128x4xf32> -> tensor<?x?x128xf32>
+    %s = linalg.generic {indexing_maps = [#btd, #d, #btd], iterator_types = [...]}
+        ins(%y, %bias : tensor<?x?x128xf32>, tensor<128xf32>) outs(%e : tensor<?x?x128xf32>) {
+    ^bb0(%yi: f32, %bi: f32, %init: f32):
+      %a = arith.addf %yi, %bi : f32
+      linalg.yield %a : f32
+    } -> tensor<?x?x128xf32>
+    ```
+
+    After:
+
+    ```mlir
+    %y = ldn.long_conv %x, %w : tensor<?x?x128xf32>, tensor<128x4xf32> -> tensor<?x?x128xf32>
+    %s = ldn.elementwise %y, %bias : tensor<?x?x128xf32>, tensor<128xf32> -> tensor<?x?x128xf32> {
+    ^bb0(%yi: f32, %bi: f32):
+      %a = arith.addf %yi, %bi : f32
+      ldn.yield %a : f32
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 #endif // LDN_TRANSFORMS_PASSES_TD

@@ -166,11 +166,14 @@ struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
         arith::ConstantOp::create(
             rewriter, loc,
             rewriter.getF32FloatAttr(op.getAlpha().convertToFloat()))};
-    if (failed(callKernel(rewriter, op, "attention_diffuse",
-                          "ldn_gpu_attention_diffuse", args)))
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getZ());
+    FailureOr<bool> fused =
+        callKernelWithEpilogue(rewriter, op, "attention_diffuse",
+                               "ldn_gpu_attention_diffuse", args, epilogue,
+                               /*output=*/6);
+    if (failed(fused))
       return failure();
-    rewriter.replaceOp(
-        op, toResultTensor(rewriter, loc, out, op.getZ().getType()));
+    replaceByBuffers(rewriter, op, {out}, *fused ? epilogue : nullptr);
     return success();
   }
 };

@@ -72,18 +72,18 @@ struct LinearAttentionToKernel : OpRewritePattern<LinearAttentionOp> {
                               : stateView; // not read without init
     Value scale = arith::ConstantOp::create(
         rewriter, loc, rewriter.getF32FloatAttr(op.getScale().convertToFloat()));
-    if (failed(callKernel(
-            rewriter, op, "linear_attention", "ldn_gpu_linear_attention",
-            {q, k, v, decay, init, oView, stateView,
-             boolConstant(rewriter, loc, op.getCausal()),
-             boolConstant(rewriter, loc, op.getDecay() != nullptr),
-             boolConstant(rewriter, loc, perChannel),
-             boolConstant(rewriter, loc, op.getInit() != nullptr), scale})))
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getO());
+    FailureOr<bool> fused = callKernelWithEpilogue(
+        rewriter, op, "linear_attention", "ldn_gpu_linear_attention",
+        {q, k, v, decay, init, oView, stateView,
+         boolConstant(rewriter, loc, op.getCausal()),
+         boolConstant(rewriter, loc, op.getDecay() != nullptr),
+         boolConstant(rewriter, loc, perChannel),
+         boolConstant(rewriter, loc, op.getInit() != nullptr), scale},
+        epilogue, /*output=*/5);
+    if (failed(fused))
       return failure();
-    rewriter.replaceOp(
-        op, {toResultTensor(rewriter, loc, o, op.getO().getType()),
-             toResultTensor(rewriter, loc, state,
-                            op.getFinalState().getType())});
+    replaceByBuffers(rewriter, op, {o, state}, *fused ? epilogue : nullptr);
     return success();
   }
 };

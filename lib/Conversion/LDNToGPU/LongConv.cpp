@@ -74,13 +74,16 @@ struct LongConvToKernel : OpRewritePattern<LongConvOp> {
                    kernelSizes, rowMajorStrides(rewriter, loc, kernelSizes));
     Value y = allocOutputBuffer(rewriter, loc, sizes);
     Value yView = kernelView(rewriter, loc, y, sizes, strides);
-    if (failed(callKernel(
-            rewriter, op, "long_conv", "ldn_gpu_long_conv",
-            {vView, kView, yView,
-             boolConstant(rewriter, loc, op.getBidirectional()),
-             indexConstant(rewriter, loc, strategyCode(op.getStrategy()))})))
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getY());
+    FailureOr<bool> fused = callKernelWithEpilogue(
+        rewriter, op, "long_conv", "ldn_gpu_long_conv",
+        {vView, kView, yView,
+         boolConstant(rewriter, loc, op.getBidirectional()),
+         indexConstant(rewriter, loc, strategyCode(op.getStrategy()))},
+        epilogue, /*output=*/2);
+    if (failed(fused))
       return failure();
-    rewriter.replaceOp(op, toResultTensor(rewriter, loc, y, op.getType()));
+    replaceByBuffers(rewriter, op, {y}, *fused ? epilogue : nullptr);
     return success();
   }
 };

@@ -82,13 +82,14 @@ struct SelectiveScanToKernel : OpRewritePattern<SelectiveScanOp> {
          {op.getD() != nullptr, op.getZ() != nullptr, op.getDbias() != nullptr,
           op.getInit() != nullptr, op.getDeltaSoftplus()})
       args.push_back(boolConstant(rewriter, loc, flag));
-    if (failed(callKernel(rewriter, op, "selective_scan",
-                          "ldn_gpu_selective_scan", args)))
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getY());
+    FailureOr<bool> fused =
+        callKernelWithEpilogue(rewriter, op, "selective_scan",
+                               "ldn_gpu_selective_scan", args, epilogue,
+                               /*output=*/9);
+    if (failed(fused))
       return failure();
-    rewriter.replaceOp(
-        op,
-        {toResultTensor(rewriter, loc, y, op.getY().getType()),
-         toResultTensor(rewriter, loc, last, op.getFinalState().getType())});
+    replaceByBuffers(rewriter, op, {y, last}, *fused ? epilogue : nullptr);
     return success();
   }
 };

@@ -5,6 +5,9 @@
 
 #include "../LDNToLinalg/Utils.h"
 
+#include "ldn/Conversion/Passes.h"
+#include "ldn/IR/LDNOps.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -12,6 +15,9 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
 using namespace mlir::ldn;
@@ -105,4 +111,98 @@ LogicalResult gpu_lowering::callKernel(RewriterBase &rewriter, Operation *op,
     return failure();
   func::CallOp::create(rewriter, op->getLoc(), *kernel, args);
   return success();
+}
+
+ElementwiseOp gpu_lowering::fusableEpilogue(Operation *anchor, Value result) {
+  if (!result.hasOneUse())
+    return nullptr;
+  auto epilogue = dyn_cast<ElementwiseOp>(*result.getUsers().begin());
+  if (!epilogue || epilogue.getSource() != result ||
+      epilogue.getResult().getType() != result.getType())
+    return nullptr;
+  Type f32 = Float32Type::get(anchor->getContext());
+  DominanceInfo dominance(anchor->getParentOp());
+  for (Value value : epilogue->getOperands())
+    if (cast<RankedTensorType>(value.getType()).getElementType() != f32 ||
+        (value != result && !dominance.properlyDominates(value, anchor)))
+      return nullptr;
+  return epilogue;
+}
+
+/// `epilogue`'s body as a private scalar function of the module, for
+/// ldn-define-gpu-kernels to apply at the stores (func.func, since the
+/// kernel bodies only arrive after bufferization).
+static func::FuncOp outlineEpilogue(RewriterBase &rewriter,
+                                    ElementwiseOp epilogue) {
+  auto module = epilogue->getParentOfType<ModuleOp>();
+  Block &body = epilogue.getBody().front();
+  auto yield = cast<YieldOp>(body.getTerminator());
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(
+      rewriter, epilogue.getLoc(), "ldn_epilogue",
+      rewriter.getFunctionType(body.getArgumentTypes(),
+                               yield.getValue().getType()));
+  func.setPrivate();
+  SymbolTable(module).insert(func); // renames it if taken
+  IRMapping mapping;
+  epilogue.getBody().cloneInto(&func.getBody(), mapping);
+  Block &entry = func.getBody().front();
+  auto clonedYield = cast<YieldOp>(entry.getTerminator());
+  rewriter.setInsertionPoint(clonedYield);
+  func::ReturnOp::create(rewriter, clonedYield.getLoc(),
+                         clonedYield.getValue());
+  rewriter.eraseOp(clonedYield);
+  return func;
+}
+
+FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
+    RewriterBase &rewriter, Operation *op, StringRef file, StringRef name,
+    ValueRange args, ElementwiseOp epilogue, unsigned output) {
+  auto module = op->getParentOfType<ModuleOp>();
+  bool fuse = false;
+  if (epilogue) {
+    FailureOr<bool> onlyStores =
+        kernelOnlyStoresTo(module, file, name, output);
+    if (failed(onlyStores))
+      return failure();
+    fuse = *onlyStores;
+  }
+  if (!fuse) {
+    if (failed(callKernel(rewriter, op, file, name, args)))
+      return failure();
+    return false;
+  }
+  Location loc = op->getLoc();
+  insertRuntimeDimChecks(rewriter, epilogue);
+  SmallVector<Value> allArgs(args);
+  SmallVector<Type> extraTypes;
+  for (Value input : epilogue.getInputs()) {
+    SmallVector<OpFoldResult> sizes = lowering::getSizes(rewriter, loc, input);
+    Value view = kernelView(rewriter, loc, toInputBuffer(rewriter, loc, input),
+                            {product(rewriter, loc, sizes)},
+                            {rewriter.getIndexAttr(1)});
+    allArgs.push_back(view);
+    extraTypes.push_back(view.getType());
+  }
+  func::FuncOp scalar = outlineEpilogue(rewriter, epilogue);
+  FailureOr<func::FuncOp> kernel = declareKernelWithEpilogue(
+      module, file, name, scalar, output, extraTypes);
+  if (failed(kernel))
+    return failure();
+  func::CallOp::create(rewriter, loc, *kernel, allArgs);
+  return true;
+}
+
+void gpu_lowering::replaceByBuffers(RewriterBase &rewriter, Operation *op,
+                                    ArrayRef<Value> buffers,
+                                    ElementwiseOp fused) {
+  SmallVector<Value> results;
+  for (auto [buffer, result] : llvm::zip_equal(buffers, op->getResults()))
+    results.push_back(
+        toResultTensor(rewriter, op->getLoc(), buffer, result.getType()));
+  if (fused)
+    rewriter.replaceOp(
+        fused, results[cast<OpResult>(fused.getSource()).getResultNumber()]);
+  rewriter.replaceOp(op, results);
 }

@@ -13,6 +13,10 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
 
+namespace mlir::ldn {
+class ElementwiseOp;
+} // namespace mlir::ldn
+
 namespace mlir::ldn::gpu_lowering {
 
 /// `tensor` as an f32 buffer with the identity layout, for reading only
@@ -48,6 +52,28 @@ Value toResultTensor(OpBuilder &b, Location loc, Value buffer,
 /// comes with ldn-define-gpu-kernels).
 LogicalResult callKernel(RewriterBase &rewriter, Operation *op,
                          StringRef file, StringRef name, ValueRange args);
+
+/// `result`'s only user if it is an ldn.elementwise that the kernel
+/// computing `result` for `anchor` may apply as it stores (docs/fusion.md):
+/// f32 in and out (the kernels store f32) and inputs available before
+/// `anchor`. Null otherwise.
+ElementwiseOp fusableEpilogue(Operation *anchor, Value result);
+
+/// callKernel, with `epilogue` (from fusableEpilogue, or null) applied by
+/// the kernel to everything it stores to argument `output` when the kernel
+/// allows it (kernelOnlyStoresTo). Returns whether it was: then `output`
+/// holds the epilogue's result, and the caller replaces the epilogue by it.
+FailureOr<bool> callKernelWithEpilogue(RewriterBase &rewriter, Operation *op,
+                                       StringRef file, StringRef name,
+                                       ValueRange args, ElementwiseOp epilogue,
+                                       unsigned output);
+
+/// Replaces `op` by the tensors of `buffers`, one per result (see
+/// toResultTensor). `fused`, if not null, is an epilogue of one of the
+/// results that the kernel applied: its buffer holds the epilogue's result,
+/// which replaces `fused` as well.
+void replaceByBuffers(RewriterBase &rewriter, Operation *op,
+                      ArrayRef<Value> buffers, ElementwiseOp fused);
 
 /// An i1 / index constant.
 Value boolConstant(OpBuilder &b, Location loc, bool value);

@@ -61,6 +61,8 @@ struct LDNToLinalgPass : ldn::impl::LDNToLinalgBase<LDNToLinalgPass> {
     MLIRContext *context = &getContext();
     ConversionTarget target(*context);
     target.addIllegalDialect<LDNDialect>();
+    // Lowered once the ops they are epilogues of are loops.
+    target.addLegalOp<ElementwiseOp, YieldOp>();
     target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
                            complex::ComplexDialect, linalg::LinalgDialect,
                            math::MathDialect, scf::SCFDialect,
@@ -78,8 +80,15 @@ struct LDNToLinalgPass : ldn::impl::LDNToLinalgBase<LDNToLinalgPass> {
     RewritePatternSet patterns(context);
     populateLDNToLinalgPatterns(patterns, fftThreshold);
     if (failed(applyPartialConversion(getOperation(), target,
-                                      std::move(patterns))))
+                                      std::move(patterns)))) {
       signalPassFailure();
+      return;
+    }
+    SmallVector<ElementwiseOp> maps;
+    getOperation()->walk([&](ElementwiseOp op) { maps.push_back(op); });
+    IRRewriter rewriter(context);
+    for (ElementwiseOp op : maps)
+      lowering::lowerElementwise(rewriter, op);
   }
 };
 } // namespace

@@ -12,6 +12,10 @@
 
 namespace mlir {
 class RewritePatternSet;
+class RewriterBase;
+namespace ldn {
+class ElementwiseOp;
+} // namespace ldn
 namespace ldn::lowering {
 
 void populateDiffuseLowering(RewritePatternSet &patterns);
@@ -24,6 +28,11 @@ void populateLrpeLowering(RewritePatternSet &patterns);
 void populateSsmKernelLowering(RewritePatternSet &patterns);
 void populateLongConvLowering(RewritePatternSet &patterns,
                               int64_t fftThreshold);
+
+/// Replaces `op` (after the ldn ops are lowered): fused into the loop that
+/// produces its source where that loop inserts the result slice by slice,
+/// otherwise a linalg.generic (Elementwise.cpp).
+void lowerElementwise(RewriterBase &rewriter, ElementwiseOp op);
 
 } // namespace ldn::lowering
 } // namespace mlir

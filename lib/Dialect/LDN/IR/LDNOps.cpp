@@ -793,6 +793,103 @@ LongConvOp::reifyResultShapes(OpBuilder &b,
 // Run-time shape checks
 //===----------------------------------------------------------------------===//
 
+//===----------------------------------------------------------------------===//
+// ldn.elementwise
+//===----------------------------------------------------------------------===//
+
+/// Each operand's dimension j pairs with source dimension
+/// (source rank - operand rank + j): the operand's shape is a trailing part
+/// of the source's.
+static int64_t sourceDimOf(ElementwiseOp op, Value operand, int64_t dim) {
+  return op.getSource().getType().getRank() -
+         cast<RankedTensorType>(operand.getType()).getRank() + dim;
+}
+
+LogicalResult ElementwiseOp::verify() {
+  RankedTensorType source = getSource().getType();
+  for (auto [index, operand] : llvm::enumerate(getInputs())) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    if (type.getRank() > source.getRank())
+      return emitOpError() << "operand #" << index + 1 << " has rank "
+                           << type.getRank() << ", more than the source's "
+                           << source.getRank();
+    for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+      int64_t sourceDim = sourceDimOf(*this, operand, dim);
+      int64_t have = type.getDimSize(dim),
+              want = source.getDimSize(sourceDim);
+      if (!ShapedType::isDynamic(have) && !ShapedType::isDynamic(want) &&
+          have != want)
+        return emitOpError()
+               << "operand #" << index + 1 << " dimension " << dim << " is "
+               << have << " but must match source dimension " << sourceDim
+               << " (" << want
+               << "): operands have the trailing shape of the source";
+    }
+  }
+  RankedTensorType result = getResult().getType();
+  if (failed(verifyCompatibleShape(result.getShape(), source.getShape())))
+    return emitOpError() << "result shape must be the source shape";
+  return success();
+}
+
+LogicalResult ElementwiseOp::verifyRegions() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getNumOperands())
+    return emitOpError() << "body has " << body.getNumArguments()
+                         << " arguments but the op has " << getNumOperands()
+                         << " inputs (one per input element, source first)";
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(body.getArguments(), getOperandTypes()))) {
+    auto [argument, type] = pair;
+    Type element = cast<RankedTensorType>(type).getElementType();
+    if (argument.getType() != element)
+      return emitOpError() << "body argument #" << index << " has type "
+                           << argument.getType() << " but input #" << index
+                           << " has elements of type " << element;
+  }
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError() << "body must end in ldn.yield";
+  if (yield.getValue().getType() != getResult().getType().getElementType())
+    return yield.emitOpError()
+           << "yields " << yield.getValue().getType()
+           << " but the result has elements of type "
+           << getResult().getType().getElementType();
+  for (Operation &inner : body.without_terminator())
+    if (!isMemoryEffectFree(&inner))
+      return inner.emitOpError()
+             << "has memory effects, which an ldn.elementwise body must not "
+                "have: fusion may evaluate it once per stored element";
+  return success();
+}
+
+Operation *ElementwiseOp::getAnchor() {
+  Operation *producer = getSource().getDefiningOp();
+  if (producer && isa<LDNDialect>(producer->getDialect()) &&
+      !isa<ElementwiseOp>(producer))
+    return producer;
+  return nullptr;
+}
+
+static void addElementwiseDimConstraints(
+    ElementwiseOp op, SmallVectorImpl<DimConstraint> &constraints) {
+  RankedTensorType source = op.getSource().getType();
+  for (auto [index, operand] : llvm::enumerate(op.getInputs())) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+      int64_t sourceDim = sourceDimOf(op, operand, dim);
+      if (!type.isDynamicDim(dim) && !source.isDynamicDim(sourceDim))
+        continue;
+      constraints.push_back(
+          {operand, dim, op.getSource(), sourceDim,
+           llvm::formatv("ldn.elementwise: operand #{0} dimension {1} must "
+                         "match source dimension {2}",
+                         index + 1, dim, sourceDim)
+               .str()});
+    }
+  }
+}
+
 void mlir::ldn::getRuntimeDimConstraints(
     Operation *op, SmallVectorImpl<DimConstraint> &constraints) {
   auto checker = [&](Operation *o) {
@@ -821,6 +918,10 @@ void mlir::ldn::getRuntimeDimConstraints(
       .Case([&](SsmKernelOp o) { return checkSsmKernel(o, checker(o)); })
       .Case([&](LongConvOp o) {
         return checkLongConv(LongConvOp::Adaptor(o), checker(o));
+      })
+      .Case([&](ElementwiseOp o) {
+        addElementwiseDimConstraints(o, constraints);
+        return success();
       })
       .Default([](Operation *) { return success(); });
   // Checks against the op's own results (ssm_kernel's declared N) are the

@@ -1,0 +1,315 @@
+//===- FuseElementwise.cpp - elementwise consumers into ldn.elementwise ---===//
+//
+// An elementwise linalg.generic that is the only use of an ldn result
+// (directly, or through a tensor.collapse_shape that merges head dimensions)
+// becomes an ldn.elementwise epilogue of that result, which the CPU and GPU
+// lowerings apply where the op stores its result (docs/fusion.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ldn/IR/LDNOps.h"
+#include "ldn/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::ldn {
+#define GEN_PASS_DEF_LDNFUSEELEMENTWISE
+#include "ldn/Transforms/Passes.h.inc"
+} // namespace mlir::ldn
+
+using namespace mlir;
+using namespace mlir::ldn;
+
+namespace {
+/// Whether `map` reads the trailing dimensions of the loops in order (the
+/// whole iteration space, a per-channel vector, or a scalar for none): the
+/// element that an epilogue input gives each result element.
+bool isTrailingProjection(AffineMap map) {
+  unsigned first = map.getNumDims() - map.getNumResults();
+  for (auto [index, expr] : llvm::enumerate(map.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim || dim.getPosition() != first + index)
+      return false;
+  }
+  return map.getNumSymbols() == 0;
+}
+
+/// The ldn result that `generic` maps elementwise, reached through at most
+/// one collapse_shape, with everything about `generic` that fusion needs
+/// checked: all-parallel, one result, the identity for the ldn result and
+/// the result, trailing projections for the other inputs, and a body that
+/// does not read the output.
+struct Candidate {
+  OpResult anchorResult;
+  tensor::CollapseShapeOp collapse; // or null
+  unsigned sourceInput;             // the generic's input that is the source
+};
+
+FailureOr<Candidate> matchCandidate(linalg::GenericOp generic,
+                                    PatternRewriter &rewriter) {
+  auto fail = [&](const char *why) {
+    return rewriter.notifyMatchFailure(generic, why);
+  };
+  if (generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return fail("not an elementwise map with one result");
+  if (!generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+           .isIdentity())
+    return fail("the result is not written in loop order");
+  if (generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
+    return fail("the body reads the output");
+  std::optional<Candidate> found;
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    Value value = input->get();
+    tensor::CollapseShapeOp collapse =
+        value.getDefiningOp<tensor::CollapseShapeOp>();
+    if (collapse)
+      value = collapse.getSrc();
+    auto result = dyn_cast<OpResult>(value);
+    if (!result || !isa<LDNDialect>(result.getOwner()->getDialect()) ||
+        isa<ElementwiseOp>(result.getOwner()))
+      continue;
+    // Single use: the epilogue replaces the stored result, so nothing else
+    // may want the unmapped one.
+    if (!result.hasOneUse() || (collapse && !collapse->hasOneUse()))
+      continue;
+    if (!generic.getMatchingIndexingMap(input).isIdentity())
+      continue;
+    found = Candidate{result, collapse, input->getOperandNumber()};
+    break;
+  }
+  if (!found)
+    return fail("no single-use ldn result read in loop order");
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    if (input->getOperandNumber() == found->sourceInput)
+      continue;
+    // No cross-token dependence: each result element reads its own element
+    // of every input (or the channel's, or a scalar).
+    if (!isTrailingProjection(generic.getMatchingIndexingMap(input)))
+      return fail("an input is not read at the result element (shift, "
+                  "transpose or reduction): not an elementwise epilogue");
+  }
+  return *found;
+}
+
+/// How to give an input of the collapsed generic the uncollapsed source's
+/// shape: the same reassociation, restricted to the trailing groups the
+/// input covers.
+struct Expansion {
+  RankedTensorType type;
+  SmallVector<ReassociationIndices> reassociation;
+};
+
+/// Fails where a dynamic size would have to be split.
+FailureOr<Expansion> planExpansion(RankedTensorType type,
+                                   tensor::CollapseShapeOp collapse) {
+  Expansion plan{type, {}};
+  if (type.getRank() == 0)
+    return plan;
+  SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
+  int64_t collapsedRank = groups.size();
+  int64_t firstGroup = collapsedRank - type.getRank();
+  int64_t firstDim = groups[firstGroup].front();
+  for (int64_t g = firstGroup; g < collapsedRank; ++g) {
+    ReassociationIndices shifted;
+    for (int64_t dim : groups[g])
+      shifted.push_back(dim - firstDim);
+    plan.reassociation.push_back(shifted);
+  }
+  auto shape = collapse.getSrcType().getShape().drop_front(firstDim);
+  // A dynamic size inside a split group would need its value; a dynamic
+  // size on its own (the batch) is the input's.
+  for (const ReassociationIndices &group : plan.reassociation)
+    if (group.size() > 1 && llvm::any_of(group, [&](int64_t dim) {
+          return ShapedType::isDynamic(shape[dim]);
+        }))
+      return failure();
+  plan.type = RankedTensorType::get(shape, type.getElementType());
+  return plan;
+}
+
+/// Whether `anchor` must move down to `point` for `inputs` to be
+/// available at it (its results are then used nowhere before `point`);
+/// fails when it would have to move but cannot.
+FailureOr<bool> mustMoveTo(Operation *anchor, ArrayRef<Value> inputs,
+                           Operation *point, Operation *collapse) {
+  DominanceInfo dominance(anchor->getParentOp());
+  if (llvm::all_of(inputs, [&](Value v) {
+        return dominance.properlyDominates(v, anchor);
+      }))
+    return false;
+  if (anchor->getBlock() != point->getBlock())
+    return failure();
+  for (Value result : anchor->getResults())
+    for (Operation *user : result.getUsers())
+      if (user != point && user != collapse &&
+          (user->getBlock() != point->getBlock() ||
+                            user->isBeforeInBlock(point)))
+        return failure();
+  return true;
+}
+
+struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp generic,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<Candidate> candidate = matchCandidate(generic, rewriter);
+    if (failed(candidate))
+      return failure();
+    Location loc = generic.getLoc();
+    Value source = candidate->anchorResult;
+    auto sourceType = cast<RankedTensorType>(source.getType());
+
+    // The body's values from above: constants are copied in, other
+    // scalars become inputs (ldn.elementwise is isolated from above).
+    SetVector<Value> captured;
+    getUsedValuesDefinedAbove(generic.getRegion(), captured);
+    SmallVector<Value> capturedScalars;
+    for (Value value : captured) {
+      Operation *def = value.getDefiningOp();
+      if (def && def->hasTrait<OpTrait::ConstantLike>())
+        continue;
+      if (!value.getType().isIntOrIndexOrFloat())
+        return rewriter.notifyMatchFailure(generic,
+                                           "the body uses a non-scalar value "
+                                           "from above");
+      capturedScalars.push_back(value);
+    }
+
+    // Plan every input before changing anything: scalars (non-tensor
+    // inputs and captured values) become 0-d tensors, collapsed inputs get
+    // the source's shape.
+    struct PlannedInput {
+      Value value;
+      bool scalar;
+      std::optional<Expansion> expansion;
+    };
+    SmallVector<PlannedInput> planned;
+    SmallVector<unsigned> inputNumbers;
+    SmallVector<Value> availableValues;
+    auto plan = [&](Value value) -> LogicalResult {
+      PlannedInput input{value, false, std::nullopt};
+      RankedTensorType type;
+      if (auto tensorType = dyn_cast<RankedTensorType>(value.getType())) {
+        type = tensorType;
+      } else {
+        if (!value.getType().isIntOrIndexOrFloat())
+          return failure();
+        input.scalar = true;
+        type = RankedTensorType::get({}, value.getType());
+      }
+      if (candidate->collapse) {
+        FailureOr<Expansion> expansion =
+            planExpansion(type, candidate->collapse);
+        if (failed(expansion))
+          return failure();
+        input.expansion = *expansion;
+      }
+      planned.push_back(input);
+      availableValues.push_back(value);
+      return success();
+    };
+    for (OpOperand *input : generic.getDpsInputOperands()) {
+      if (input->getOperandNumber() == candidate->sourceInput)
+        continue;
+      if (failed(plan(input->get())))
+        return rewriter.notifyMatchFailure(
+            generic, "an input is neither a tensor nor a scalar, or splits "
+                     "a collapsed dynamic dimension");
+      inputNumbers.push_back(input->getOperandNumber());
+    }
+    for (Value scalar : capturedScalars)
+      if (failed(plan(scalar)))
+        return rewriter.notifyMatchFailure(generic, "unusable scalar");
+    Operation *anchor = candidate->anchorResult.getOwner();
+    FailureOr<bool> move =
+        mustMoveTo(anchor, availableValues, generic, candidate->collapse);
+    if (failed(move))
+      return rewriter.notifyMatchFailure(
+          generic, "an input is computed after a use of the ldn op's other "
+                   "results");
+
+    // Rewrite.
+    if (*move) {
+      rewriter.moveOpBefore(anchor, generic);
+      if (candidate->collapse)
+        rewriter.moveOpBefore(candidate->collapse, generic);
+    }
+    // Now every input is available before the anchor: its reshapes go
+    // there too, so that the lowerings see inputs ready when the op runs.
+    rewriter.setInsertionPoint(anchor);
+    SmallVector<Value> inputs;
+    for (PlannedInput &input : planned) {
+      Value value = input.value;
+      if (input.scalar)
+        value = tensor::FromElementsOp::create(
+            rewriter, loc, RankedTensorType::get({}, value.getType()), value);
+      if (input.expansion && input.expansion->type != value.getType())
+        value = tensor::ExpandShapeOp::create(rewriter, loc,
+                                              input.expansion->type, value,
+                                              input.expansion->reassociation);
+      inputs.push_back(value);
+    }
+    rewriter.setInsertionPoint(generic);
+
+    auto resultElement =
+        cast<RankedTensorType>(generic.getResult(0).getType())
+            .getElementType();
+    auto epilogue = ElementwiseOp::create(
+        rewriter, loc,
+        RankedTensorType::get(sourceType.getShape(), resultElement), source,
+        inputs);
+    // Body: the generic's, with the source's argument first and no output.
+    Block &from = generic.getRegion().front();
+    SmallVector<Type> argTypes = {sourceType.getElementType()};
+    SmallVector<Location> argLocs = {loc};
+    for (Value input : inputs) {
+      argTypes.push_back(cast<RankedTensorType>(input.getType()).getElementType());
+      argLocs.push_back(loc);
+    }
+    Block *body = rewriter.createBlock(&epilogue.getBody(), {}, argTypes,
+                                       argLocs);
+    IRMapping mapping;
+    mapping.map(from.getArgument(candidate->sourceInput), body->getArgument(0));
+    for (auto [index, number] : llvm::enumerate(inputNumbers))
+      mapping.map(from.getArgument(number), body->getArgument(index + 1));
+    for (auto [index, scalar] : llvm::enumerate(capturedScalars))
+      mapping.map(scalar, body->getArgument(inputNumbers.size() + index + 1));
+    for (Value value : captured)
+      if (!mapping.contains(value))
+        mapping.map(value, rewriter.clone(*value.getDefiningOp())->getResult(0));
+    for (Operation &inner : from.without_terminator())
+      rewriter.clone(inner, mapping);
+    auto yield = cast<linalg::YieldOp>(from.getTerminator());
+    YieldOp::create(rewriter, loc, mapping.lookupOrDefault(yield.getOperand(0)));
+    rewriter.setInsertionPointAfter(epilogue);
+
+    Value result = epilogue.getResult();
+    if (candidate->collapse)
+      result = tensor::CollapseShapeOp::create(
+          rewriter, loc, result,
+          candidate->collapse.getReassociationIndices());
+    rewriter.replaceOp(generic, result);
+    return success();
+  }
+};
+
+struct FuseElementwise
+    : ldn::impl::LDNFuseElementwiseBase<FuseElementwise> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FormEpilogue>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
+      getOperation()->emitError("ldn-fuse-elementwise did not converge");
+      signalPassFailure();
+    }
+  }
+};
+} // namespace
