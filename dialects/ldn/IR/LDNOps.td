@@ -442,8 +442,9 @@ def LDN_ElementwiseOp : LDN_Op<"elementwise", [Pure, IsolatedFromAbove,
     Applies the scalar body to every element of `source`:
     `result[i] = body(source[i], inputs[0][i'], ..., inputs[n-1][i'])`,
     where each input's shape is a trailing part of `source`'s shape (the
-    whole shape, a per-channel `[D]`, or a 0-d scalar) and `i'` is the
-    matching trailing part of the index `i`. The body is isolated from
+    whole shape, a per-channel `[D]`, or a 0-d tensor) and `i'` is the
+    matching trailing part of the index `i`; a scalar input (float,
+    integer, index) is the same for every element. The body is isolated from
     above, has one block argument per input element (source first) and
     ends in `ldn.yield` of the result element; every op in it must be free
     of memory effects.
@@ -476,7 +477,8 @@ def LDN_ElementwiseOp : LDN_Op<"elementwise", [Pure, IsolatedFromAbove,
     ```
   }];
   let arguments = (ins AnyRankedTensor:$source,
-                       Variadic<AnyRankedTensor>:$inputs);
+                       Variadic<AnyTypeOf<[AnyRankedTensor, AnyFloat,
+                                           AnySignlessInteger, Index]>>:$inputs);
   let results = (outs AnyRankedTensor:$result);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{

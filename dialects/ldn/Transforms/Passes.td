@@ -55,7 +55,8 @@ def LDNFuseElementwise : Pass<"ldn-fuse-elementwise"> {
     The ldn result may reach the generic through a `tensor.collapse_shape`
     (heads merged back into channels): the epilogue is then formed on the
     uncollapsed result, its other inputs expanded to match, and the
-    collapse moves after it. Scalar inputs become 0-d tensors. If an input
+    collapse moves after it. Scalars (inputs, or values the body uses from
+    above) become scalar inputs; constants are copied into the body. If an input
     is computed after the ldn op, the op moves down to the generic, as long
     as its other results are not used in between.
 

@@ -8,6 +8,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -81,24 +82,107 @@ mlir::ldn::gpu_lowering::lookupOrDeclareKernel(ModuleOp module,
   return declaration;
 }
 
+/// Inlines every call in `func` to a (single-block) function of `library`,
+/// transitively, then canonicalizes: the kernels pass their output through
+/// helper functions with constant flags, and the epilogue must see every
+/// access to it. Fails on a callee it cannot inline.
+static LogicalResult inlineHelpers(func::FuncOp func, ModuleOp library) {
+  while (true) {
+    func::CallOp call;
+    func.walk([&](func::CallOp c) {
+      if (library.lookupSymbol<func::FuncOp>(c.getCallee()))
+        call = c;
+    });
+    if (!call)
+      break;
+    auto callee = library.lookupSymbol<func::FuncOp>(call.getCallee());
+    if (callee.isDeclaration() || !callee.getBody().hasOneBlock())
+      return failure();
+    Block &body = callee.getBody().front();
+    IRMapping mapping;
+    mapping.map(body.getArguments(), call.getOperands());
+    OpBuilder b(call);
+    for (Operation &inner : body.without_terminator())
+      b.clone(inner, mapping);
+    auto ret = cast<func::ReturnOp>(body.getTerminator());
+    for (auto [result, value] :
+         llvm::zip_equal(call.getResults(), ret.getOperands()))
+      result.replaceAllUsesWith(mapping.lookupOrDefault(value));
+    call.erase();
+  }
+  MLIRContext *context = func.getContext();
+  RewritePatternSet patterns(context);
+  for (Dialect *dialect : context->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : context->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, context);
+  return applyPatternsGreedily(func, std::move(patterns));
+}
+
+/// The stores to `buffer` and to views of it, if those and size queries are
+/// all its uses: every element the kernel leaves in it is then the last
+/// value stored there, never read back, copied or passed on.
+static std::optional<SmallVector<memref::StoreOp>>
+collectOnlyStores(Value buffer) {
+  SmallVector<memref::StoreOp> stores;
+  SmallVector<Value> views = {buffer};
+  while (!views.empty()) {
+    Value view = views.pop_back_val();
+    for (OpOperand &use : view.getUses()) {
+      Operation *user = use.getOwner();
+      if (auto store = dyn_cast<memref::StoreOp>(user)) {
+        if (store.getMemRef() != view)
+          return std::nullopt;
+        stores.push_back(store);
+      } else if (isa<memref::ReinterpretCastOp, memref::SubViewOp,
+                     memref::ExpandShapeOp, memref::CollapseShapeOp,
+                     memref::CastOp>(user)) {
+        views.push_back(user->getResult(0));
+      } else if (!isa<memref::DimOp, memref::ExtractStridedMetadataOp>(
+                     user)) {
+        return std::nullopt;
+      }
+    }
+  }
+  return stores;
+}
+
+/// The library's `name` specialized to the call site's `constants` (one
+/// entry per argument, a TypedAttr where the argument is a constant) and
+/// with its helpers inlined, or null. The flags of a call site select the
+/// code that runs; only that code must leave the output alone.
+static func::FuncOp prepareForEpilogue(ModuleOp module, ModuleOp library,
+                                       StringRef file, StringRef name,
+                                       ArrayAttr constants) {
+  func::FuncOp func = lookupInLibrary(module, library, file, name);
+  if (!func || func.isDeclaration())
+    return nullptr;
+  OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
+  for (auto [argument, constant] :
+       llvm::zip(func.getArguments(), constants.getValue()))
+    if (auto value = dyn_cast<TypedAttr>(constant);
+        value && value.getType() == argument.getType())
+      argument.replaceAllUsesWith(
+          arith::ConstantOp::create(b, func.getLoc(), value));
+  if (failed(inlineHelpers(func, library)))
+    return nullptr;
+  return func;
+}
+
 FailureOr<bool> mlir::ldn::gpu_lowering::kernelOnlyStoresTo(
-    ModuleOp module, StringRef file, StringRef name, unsigned argument) {
+    ModuleOp module, StringRef file, StringRef name, unsigned argument,
+    ArrayAttr constants) {
   OwningOpRef<ModuleOp> library = parseKernelSource(module, file);
   if (!library)
     return failure();
-  func::FuncOp func = lookupInLibrary(module, *library, file, name);
-  if (!func)
-    return failure();
-  Value buffer = func.getArgument(argument);
-  return llvm::all_of(buffer.getUses(), [&](OpOperand &use) {
-    auto store = dyn_cast<memref::StoreOp>(use.getOwner());
-    return store && store.getMemRef() == buffer;
-  });
+  func::FuncOp func =
+      prepareForEpilogue(module, *library, file, name, constants);
+  return func && collectOnlyStores(func.getArgument(argument)).has_value();
 }
 
 FailureOr<func::FuncOp> mlir::ldn::gpu_lowering::declareKernelWithEpilogue(
     ModuleOp module, StringRef file, StringRef name, func::FuncOp epilogue,
-    unsigned output, TypeRange extraTypes) {
+    unsigned output, TypeRange extraTypes, ArrayAttr constants) {
   OwningOpRef<ModuleOp> library = parseKernelSource(module, file);
   if (!library)
     return failure();
@@ -118,20 +202,25 @@ FailureOr<func::FuncOp> mlir::ldn::gpu_lowering::declareKernelWithEpilogue(
   declaration->setAttr(kEpilogueAttr,
                        FlatSymbolRefAttr::get(epilogue.getSymNameAttr()));
   declaration->setAttr(kEpilogueOutputAttr, builder.getIndexAttr(output));
+  declaration->setAttr(kKernelConstantsAttr, constants);
   return declaration;
 }
 
-/// Rewrites every store to `output` to store epilogue(value, extra[i mod
-/// size]...) instead, where i is the stored element's linear index in the
-/// view (kernelOnlyStoresTo made sure stores are its only uses).
-static void applyEpilogue(func::FuncOp epilogue, Value output,
-                          ValueRange extras) {
-  for (OpOperand &use : llvm::make_early_inc_range(output.getUses())) {
-    auto store = cast<memref::StoreOp>(use.getOwner());
+/// Rewrites every store to `output` (and its views) to store
+/// epilogue(value, extra[i mod size]...) instead, where i is the stored
+/// element's linear index in the buffer under the views: the result's
+/// row-major index, since the lowering passes views of a fresh buffer.
+static LogicalResult applyEpilogue(func::FuncOp epilogue, Value output,
+                                   ValueRange extras) {
+  std::optional<SmallVector<memref::StoreOp>> stores =
+      collectOnlyStores(output);
+  if (!stores)
+    return failure();
+  for (memref::StoreOp store : *stores) {
     OpBuilder b(store);
     Location loc = store.getLoc();
     auto metadata =
-        memref::ExtractStridedMetadataOp::create(b, loc, output);
+        memref::ExtractStridedMetadataOp::create(b, loc, store.getMemRef());
     Value linear = metadata.getOffset();
     for (auto [index, stride] :
          llvm::zip(store.getIndices(), metadata.getStrides()))
@@ -142,6 +231,10 @@ static void applyEpilogue(func::FuncOp epilogue, Value output,
     mapping.map(body.getArgument(0), store.getValueToStore());
     for (auto [argument, extra] :
          llvm::zip(body.getArguments().drop_front(), extras)) {
+      if (!isa<MemRefType>(extra.getType())) { // a scalar
+        mapping.map(argument, extra);
+        continue;
+      }
       Value zero = arith::ConstantIndexOp::create(b, loc, 0);
       Value size = memref::DimOp::create(b, loc, extra, zero);
       Value element = arith::RemUIOp::create(b, loc, linear, size);
@@ -151,9 +244,9 @@ static void applyEpilogue(func::FuncOp epilogue, Value output,
     for (Operation &inner : body.without_terminator())
       b.clone(inner, mapping);
     auto ret = cast<func::ReturnOp>(body.getTerminator());
-    store.getValueMutable().set(
-        mapping.lookupOrDefault(ret.getOperand(0)));
+    store.getValueMutable().set(mapping.lookupOrDefault(ret.getOperand(0)));
   }
+  return success();
 }
 
 LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
@@ -169,9 +262,14 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
     OwningOpRef<ModuleOp> library = parseKernelSource(module, file);
     if (!library)
       return failure();
+    // A fused kernel copies its base with the helpers inlined, as
+    // kernelOnlyStoresTo analysed it.
     auto base = declaration->getAttrOfType<StringAttr>(kKernelBaseAttr);
-    func::FuncOp func = lookupInLibrary(
-        module, *library, file, base ? base.getValue() : declaration.getName());
+    func::FuncOp func =
+        base ? prepareForEpilogue(
+                   module, *library, file, base.getValue(),
+                   declaration->getAttrOfType<ArrayAttr>(kKernelConstantsAttr))
+             : lookupInLibrary(module, *library, file, declaration.getName());
     if (!func)
       return failure();
     // The body, then the functions of the file that it calls, transitively.
@@ -191,9 +289,13 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
       for (Type type : declaration.getArgumentTypes().drop_front(
                func.getNumArguments()))
         extras.push_back(entry.addArgument(type, declaration.getLoc()));
-      applyEpilogue(epilogue, entry.getArgument(output.getInt()), extras);
+      if (failed(applyEpilogue(epilogue, entry.getArgument(output.getInt()),
+                               extras)))
+        return declaration.emitError(
+            "internal error: the kernel reads or passes on the output its "
+            "epilogue applies to");
       for (StringRef attr : {kKernelBaseAttr, kEpilogueAttr,
-                             kEpilogueOutputAttr})
+                             kEpilogueOutputAttr, kKernelConstantsAttr})
         declaration->removeAttr(attr);
       epilogues.insert(epilogue);
     }

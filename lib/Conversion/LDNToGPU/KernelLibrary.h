@@ -34,27 +34,35 @@ inline constexpr llvm::StringLiteral kKernelBaseAttr = "ldn.gpu_kernel_base";
 inline constexpr llvm::StringLiteral kEpilogueAttr = "ldn.epilogue";
 inline constexpr llvm::StringLiteral kEpilogueOutputAttr =
     "ldn.epilogue_output";
+inline constexpr llvm::StringLiteral kKernelConstantsAttr =
+    "ldn.gpu_kernel_constants";
 
-/// Whether argument `argument` of the library function `name` is used only
-/// as the buffer of memref.store ops: then every element the kernel leaves
-/// in it is the last value stored there, and an elementwise epilogue can be
-/// applied at each store (no element is read back, copied or passed on).
+/// Whether argument `argument` of the library function `name`, specialized
+/// to `constants` (per argument: its value at the call site as a TypedAttr,
+/// or a UnitAttr) and with its helper functions inlined, is used only by
+/// memref.store ops, views and size queries: then every element the kernel
+/// leaves in it is the last value stored there, and an elementwise
+/// epilogue can be applied at each store (no element is read back, copied
+/// or passed on).
 FailureOr<bool> kernelOnlyStoresTo(ModuleOp module, StringRef file,
-                                   StringRef name, unsigned argument);
+                                   StringRef name, unsigned argument,
+                                   ArrayAttr constants);
 
 /// A new private declaration of a copy of `name` (Kernels/`file`.mlir) that
 /// applies `epilogue`, a private `(f32, f32...) -> f32` function of
 /// `module`, to every value it stores to argument `output`. The copy takes
 /// the epilogue's other operands as extra arguments `extraTypes` (flat f32
-/// views) after the kernel's own; element i of the output, counted in the
-/// output view's row-major linear index, pairs with element
-/// `i mod size` of each extra view.
+/// views, or f32 scalars) after the kernel's own; element i of the output,
+/// counted in the output buffer's row-major linear index, pairs with
+/// element `i mod size` of each extra view. The copy is specialized to `constants`
+/// (see kernelOnlyStoresTo) and has its helper functions inlined.
 FailureOr<func::FuncOp> declareKernelWithEpilogue(ModuleOp module,
                                                   StringRef file,
                                                   StringRef name,
                                                   func::FuncOp epilogue,
                                                   unsigned output,
-                                                  TypeRange extraTypes);
+                                                  TypeRange extraTypes,
+                                                  ArrayAttr constants);
 
 /// Gives every declaration made by lookupOrDeclareKernel its body (and adds
 /// the private functions of the same source that it calls).

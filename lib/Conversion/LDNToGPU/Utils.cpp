@@ -16,8 +16,10 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlir::ldn;
@@ -123,7 +125,7 @@ ElementwiseOp gpu_lowering::fusableEpilogue(Operation *anchor, Value result) {
   Type f32 = Float32Type::get(anchor->getContext());
   DominanceInfo dominance(anchor->getParentOp());
   for (Value value : epilogue->getOperands())
-    if (cast<RankedTensorType>(value.getType()).getElementType() != f32 ||
+    if (getElementTypeOrSelf(value.getType()) != f32 ||
         (value != result && !dominance.properlyDominates(value, anchor)))
       return nullptr;
   return epilogue;
@@ -160,10 +162,20 @@ FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
     RewriterBase &rewriter, Operation *op, StringRef file, StringRef name,
     ValueRange args, ElementwiseOp epilogue, unsigned output) {
   auto module = op->getParentOfType<ModuleOp>();
+  // The call site's constant arguments: the fused copy is specialized to
+  // them, which removes the code paths other flags would take.
+  SmallVector<Attribute> constantArgs;
+  for (Value arg : args) {
+    Attribute value;
+    if (!matchPattern(arg, m_Constant(&value)) || !isa<TypedAttr>(value))
+      value = rewriter.getUnitAttr();
+    constantArgs.push_back(value);
+  }
+  ArrayAttr constants = rewriter.getArrayAttr(constantArgs);
   bool fuse = false;
   if (epilogue) {
     FailureOr<bool> onlyStores =
-        kernelOnlyStoresTo(module, file, name, output);
+        kernelOnlyStoresTo(module, file, name, output, constants);
     if (failed(onlyStores))
       return failure();
     fuse = *onlyStores;
@@ -178,6 +190,11 @@ FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
   SmallVector<Value> allArgs(args);
   SmallVector<Type> extraTypes;
   for (Value input : epilogue.getInputs()) {
+    if (!isa<RankedTensorType>(input.getType())) { // a scalar, passed as is
+      allArgs.push_back(input);
+      extraTypes.push_back(input.getType());
+      continue;
+    }
     SmallVector<OpFoldResult> sizes = lowering::getSizes(rewriter, loc, input);
     Value view = kernelView(rewriter, loc, toInputBuffer(rewriter, loc, input),
                             {product(rewriter, loc, sizes)},
@@ -187,7 +204,7 @@ FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
   }
   func::FuncOp scalar = outlineEpilogue(rewriter, epilogue);
   FailureOr<func::FuncOp> kernel = declareKernelWithEpilogue(
-      module, file, name, scalar, output, extraTypes);
+      module, file, name, scalar, output, extraTypes, constants);
   if (failed(kernel))
     return failure();
   func::CallOp::create(rewriter, loc, *kernel, allArgs);

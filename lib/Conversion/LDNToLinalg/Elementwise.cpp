@@ -135,7 +135,13 @@ LogicalResult fuseIntoLoop(RewriterBase &rewriter, ElementwiseOp op) {
   SmallVector<Value> slices;
   SmallVector<AffineMap> maps;
   for (Value input : op.getInputs()) {
-    int64_t inputRank = cast<RankedTensorType>(input.getType()).getRank();
+    auto inputType = dyn_cast<RankedTensorType>(input.getType());
+    if (!inputType) { // a scalar: the same for every slice
+      slices.push_back(input);
+      maps.push_back(AffineMap::get(sliceType.getRank(), 0, {}, context));
+      continue;
+    }
+    int64_t inputRank = inputType.getRank();
     int64_t first = rank - inputRank;
     slices.push_back(tensor::ExtractSliceOp::create(
         rewriter, loc, input, ArrayRef(offsets).drop_front(first),
@@ -158,8 +164,8 @@ LogicalResult fuseIntoLoop(RewriterBase &rewriter, ElementwiseOp op) {
 
 /// The unfused form, as ldn-fuse-elementwise found it where it can be: the
 /// map over the collapsed shape when the only use of the result is a
-/// collapse_shape, and scalars rather than the 0-d tensors made of them, so
-/// that the generic fuses with its neighbours as the original did.
+/// collapse_shape, so that the generic fuses with its neighbours as the
+/// original did.
 void lowerUnfused(RewriterBase &rewriter, ElementwiseOp op) {
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
@@ -174,7 +180,9 @@ void lowerUnfused(RewriterBase &rewriter, ElementwiseOp op) {
         collapse.getReassociationIndices();
     source = tensor::CollapseShapeOp::create(rewriter, loc, source, groups);
     for (Value &input : inputs) {
-      auto type = cast<RankedTensorType>(input.getType());
+      auto type = dyn_cast<RankedTensorType>(input.getType());
+      if (!type)
+        continue; // a scalar
       // The trailing groups that the input's dimensions make up.
       int64_t rank = type.getRank(), covered = 0;
       int64_t first = groups.size();
@@ -204,10 +212,6 @@ void lowerUnfused(RewriterBase &rewriter, ElementwiseOp op) {
       inputs.assign(op.getInputs().begin(), op.getInputs().end());
     }
   }
-  for (Value &input : inputs)
-    if (auto scalar = input.getDefiningOp<tensor::FromElementsOp>())
-      if (scalar.getType().getRank() == 0)
-        input = scalar.getElements()[0];
   int64_t rank = cast<RankedTensorType>(source.getType()).getRank();
   Value mapped = buildGeneric(rewriter, loc, op, source, inputs,
                               trailingMaps(inputs, rank));

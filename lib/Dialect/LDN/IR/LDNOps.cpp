@@ -801,6 +801,7 @@ LongConvOp::reifyResultShapes(OpBuilder &b,
 /// (source rank - operand rank + j): the operand's shape is a trailing part
 /// of the source's.
 static int64_t sourceDimOf(ElementwiseOp op, Value operand, int64_t dim) {
+  // Only called for tensor inputs.
   return op.getSource().getType().getRank() -
          cast<RankedTensorType>(operand.getType()).getRank() + dim;
 }
@@ -808,7 +809,9 @@ static int64_t sourceDimOf(ElementwiseOp op, Value operand, int64_t dim) {
 LogicalResult ElementwiseOp::verify() {
   RankedTensorType source = getSource().getType();
   for (auto [index, operand] : llvm::enumerate(getInputs())) {
-    auto type = cast<RankedTensorType>(operand.getType());
+    auto type = dyn_cast<RankedTensorType>(operand.getType());
+    if (!type)
+      continue; // a scalar
     if (type.getRank() > source.getRank())
       return emitOpError() << "operand #" << index + 1 << " has rank "
                            << type.getRank() << ", more than the source's "
@@ -841,11 +844,11 @@ LogicalResult ElementwiseOp::verifyRegions() {
   for (auto [index, pair] :
        llvm::enumerate(llvm::zip(body.getArguments(), getOperandTypes()))) {
     auto [argument, type] = pair;
-    Type element = cast<RankedTensorType>(type).getElementType();
+    Type element = getElementTypeOrSelf(type);
     if (argument.getType() != element)
       return emitOpError() << "body argument #" << index << " has type "
                            << argument.getType() << " but input #" << index
-                           << " has elements of type " << element;
+                           << " has element type " << element;
   }
   auto yield = dyn_cast<YieldOp>(body.getTerminator());
   if (!yield)
@@ -875,8 +878,8 @@ static void addElementwiseDimConstraints(
     ElementwiseOp op, SmallVectorImpl<DimConstraint> &constraints) {
   RankedTensorType source = op.getSource().getType();
   for (auto [index, operand] : llvm::enumerate(op.getInputs())) {
-    auto type = cast<RankedTensorType>(operand.getType());
-    for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+    auto type = dyn_cast<RankedTensorType>(operand.getType());
+    for (int64_t dim = 0; type && dim < type.getRank(); ++dim) {
       int64_t sourceDim = sourceDimOf(op, operand, dim);
       if (!type.isDynamicDim(dim) && !source.isDynamicDim(sourceDim))
         continue;

@@ -81,8 +81,13 @@ FailureOr<Candidate> matchCandidate(linalg::GenericOp generic,
       continue;
     if (!generic.getMatchingIndexingMap(input).isIdentity())
       continue;
+    // Of several ldn results, the one computed last anchors the epilogue:
+    // the other inputs are then available where it runs.
+    if (found && found->anchorResult.getOwner()->getBlock() ==
+                     result.getOwner()->getBlock() &&
+        result.getOwner()->isBeforeInBlock(found->anchorResult.getOwner()))
+      continue;
     found = Candidate{result, collapse, input->getOperandNumber()};
-    break;
   }
   if (!found)
     return fail("no single-use ldn result read in loop order");
@@ -183,29 +188,22 @@ struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
       capturedScalars.push_back(value);
     }
 
-    // Plan every input before changing anything: scalars (non-tensor
-    // inputs and captured values) become 0-d tensors, collapsed inputs get
-    // the source's shape.
+    // Plan every input before changing anything: scalars (scalar inputs
+    // and captured values) stay scalars, collapsed inputs get the source's
+    // shape.
     struct PlannedInput {
       Value value;
-      bool scalar;
       std::optional<Expansion> expansion;
     };
     SmallVector<PlannedInput> planned;
     SmallVector<unsigned> inputNumbers;
     SmallVector<Value> availableValues;
     auto plan = [&](Value value) -> LogicalResult {
-      PlannedInput input{value, false, std::nullopt};
-      RankedTensorType type;
-      if (auto tensorType = dyn_cast<RankedTensorType>(value.getType())) {
-        type = tensorType;
-      } else {
-        if (!value.getType().isIntOrIndexOrFloat())
-          return failure();
-        input.scalar = true;
-        type = RankedTensorType::get({}, value.getType());
-      }
-      if (candidate->collapse) {
+      PlannedInput input{value, std::nullopt};
+      auto type = dyn_cast<RankedTensorType>(value.getType());
+      if (!type && !value.getType().isIntOrIndexOrFloat())
+        return failure();
+      if (type && candidate->collapse) {
         FailureOr<Expansion> expansion =
             planExpansion(type, candidate->collapse);
         if (failed(expansion))
@@ -248,9 +246,6 @@ struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
     SmallVector<Value> inputs;
     for (PlannedInput &input : planned) {
       Value value = input.value;
-      if (input.scalar)
-        value = tensor::FromElementsOp::create(
-            rewriter, loc, RankedTensorType::get({}, value.getType()), value);
       if (input.expansion && input.expansion->type != value.getType())
         value = tensor::ExpandShapeOp::create(rewriter, loc,
                                               input.expansion->type, value,
@@ -271,7 +266,7 @@ struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
     SmallVector<Type> argTypes = {sourceType.getElementType()};
     SmallVector<Location> argLocs = {loc};
     for (Value input : inputs) {
-      argTypes.push_back(cast<RankedTensorType>(input.getType()).getElementType());
+      argTypes.push_back(getElementTypeOrSelf(input.getType()));
       argLocs.push_back(loc);
     }
     Block *body = rewriter.createBlock(&epilogue.getBody(), {}, argTypes,
