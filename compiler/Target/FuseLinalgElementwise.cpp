@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::ldn {
@@ -13,11 +14,17 @@ namespace mlir::ldn {
 
 using namespace mlir;
 
-/// Fuse only a single-use producer read through a permutation of the
-/// consumer's loops: then the fused op computes each producer element once.
+/// Fuse only a producer whose result is used by this consumer alone (and
+/// by size queries, which canonicalization later answers from the shapes),
+/// read through a permutation of the consumer's loops: then the fused op
+/// computes each producer element once.
 static bool fusesWithoutRecomputation(OpOperand *fused) {
   Operation *producer = fused->get().getDefiningOp();
-  if (!producer || !producer->hasOneUse())
+  if (!producer || producer->getNumResults() != 1 ||
+      !llvm::all_of(producer->getUsers(), [&](Operation *user) {
+        return user == fused->getOwner() || isa<tensor::DimOp>(user);
+      }) ||
+      llvm::count(producer->getUsers(), fused->getOwner()) != 1)
     return false;
   auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
   return consumer && consumer.getMatchingIndexingMap(fused).isPermutation();

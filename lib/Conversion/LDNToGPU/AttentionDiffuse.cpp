@@ -84,6 +84,11 @@ struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
   LogicalResult matchAndRewrite(AttentionDiffuseOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    // A fusable epilogue: the kernel runs where it is (see fusableEpilogue).
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getZ());
+    OpBuilder::InsertionGuard guard(rewriter);
+    if (epilogue)
+      rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
     Value q = op.getQ();
     Value lengthValue = lowering::getDim(rewriter, loc, q, 1);
@@ -166,7 +171,6 @@ struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
         arith::ConstantOp::create(
             rewriter, loc,
             rewriter.getF32FloatAttr(op.getAlpha().convertToFloat()))};
-    ElementwiseOp epilogue = fusableEpilogue(op, op.getZ());
     FailureOr<bool> fused =
         callKernelWithEpilogue(rewriter, op, "attention_diffuse",
                                "ldn_gpu_attention_diffuse", args, epilogue,

@@ -33,6 +33,11 @@ struct LinearAttentionToKernel : OpRewritePattern<LinearAttentionOp> {
   LogicalResult matchAndRewrite(LinearAttentionOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    // A fusable epilogue: the kernel runs where it is (see fusableEpilogue).
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getO());
+    OpBuilder::InsertionGuard guard(rewriter);
+    if (epilogue)
+      rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
     // [B,T,H,dk] from q, dv from v: the run-time checks made the other
     // operands agree.
@@ -72,7 +77,6 @@ struct LinearAttentionToKernel : OpRewritePattern<LinearAttentionOp> {
                               : stateView; // not read without init
     Value scale = arith::ConstantOp::create(
         rewriter, loc, rewriter.getF32FloatAttr(op.getScale().convertToFloat()));
-    ElementwiseOp epilogue = fusableEpilogue(op, op.getO());
     FailureOr<bool> fused = callKernelWithEpilogue(
         rewriter, op, "linear_attention", "ldn_gpu_linear_attention",
         {q, k, v, decay, init, oView, stateView,

@@ -44,6 +44,11 @@ struct LongConvToKernel : OpRewritePattern<LongConvOp> {
   LogicalResult matchAndRewrite(LongConvOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    // A fusable epilogue: the kernel runs where it is (see fusableEpilogue).
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getY());
+    OpBuilder::InsertionGuard guard(rewriter);
+    if (epilogue)
+      rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
 
     // A bidirectional kernel holds 2L lags: the verifier checked a static
@@ -74,7 +79,6 @@ struct LongConvToKernel : OpRewritePattern<LongConvOp> {
                    kernelSizes, rowMajorStrides(rewriter, loc, kernelSizes));
     Value y = allocOutputBuffer(rewriter, loc, sizes);
     Value yView = kernelView(rewriter, loc, y, sizes, strides);
-    ElementwiseOp epilogue = fusableEpilogue(op, op.getY());
     FailureOr<bool> fused = callKernelWithEpilogue(
         rewriter, op, "long_conv", "ldn_gpu_long_conv",
         {vView, kView, yView,

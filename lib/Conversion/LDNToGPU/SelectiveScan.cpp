@@ -44,6 +44,11 @@ struct SelectiveScanToKernel : OpRewritePattern<SelectiveScanOp> {
   LogicalResult matchAndRewrite(SelectiveScanOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    // A fusable epilogue: the kernel runs where it is (see fusableEpilogue).
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getY());
+    OpBuilder::InsertionGuard guard(rewriter);
+    if (epilogue)
+      rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
     SmallVector<OpFoldResult> ySizes =
         lowering::reifyResultSizes(rewriter, op.getY()); // [B, T, D]
@@ -82,7 +87,6 @@ struct SelectiveScanToKernel : OpRewritePattern<SelectiveScanOp> {
          {op.getD() != nullptr, op.getZ() != nullptr, op.getDbias() != nullptr,
           op.getInit() != nullptr, op.getDeltaSoftplus()})
       args.push_back(boolConstant(rewriter, loc, flag));
-    ElementwiseOp epilogue = fusableEpilogue(op, op.getY());
     FailureOr<bool> fused =
         callKernelWithEpilogue(rewriter, op, "selective_scan",
                                "ldn_gpu_selective_scan", args, epilogue,

@@ -15,7 +15,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
@@ -123,11 +122,19 @@ ElementwiseOp gpu_lowering::fusableEpilogue(Operation *anchor, Value result) {
       epilogue.getResult().getType() != result.getType())
     return nullptr;
   Type f32 = Float32Type::get(anchor->getContext());
-  DominanceInfo dominance(anchor->getParentOp());
   for (Value value : epilogue->getOperands())
-    if (getElementTypeOrSelf(value.getType()) != f32 ||
-        (value != result && !dominance.properlyDominates(value, anchor)))
+    if (getElementTypeOrSelf(value.getType()) != f32)
       return nullptr;
+  // The fused kernel runs where the epilogue is (its inputs may be computed
+  // after the op), so nothing before it may use the op's other results.
+  if (epilogue->getBlock() != anchor->getBlock())
+    return nullptr;
+  for (Value other : anchor->getResults())
+    for (Operation *user : other.getUsers())
+      if (user != epilogue.getOperation() &&
+          (user->getBlock() != epilogue->getBlock() ||
+           user->isBeforeInBlock(epilogue)))
+        return nullptr;
   return epilogue;
 }
 
@@ -186,7 +193,6 @@ FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
     return false;
   }
   Location loc = op->getLoc();
-  insertRuntimeDimChecks(rewriter, epilogue);
   SmallVector<Value> allArgs(args);
   SmallVector<Type> extraTypes;
   for (Value input : epilogue.getInputs()) {
@@ -218,8 +224,11 @@ void gpu_lowering::replaceByBuffers(RewriterBase &rewriter, Operation *op,
   for (auto [buffer, result] : llvm::zip_equal(buffers, op->getResults()))
     results.push_back(
         toResultTensor(rewriter, op->getLoc(), buffer, result.getType()));
-  if (fused)
+  if (fused) {
+    // The epilogue's own shape checks, here where the result exists.
+    insertRuntimeDimChecks(rewriter, fused);
     rewriter.replaceOp(
         fused, results[cast<OpResult>(fused.getSource()).getResultNumber()]);
+  }
   rewriter.replaceOp(op, results);
 }

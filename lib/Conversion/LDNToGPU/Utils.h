@@ -55,8 +55,10 @@ LogicalResult callKernel(RewriterBase &rewriter, Operation *op,
 
 /// `result`'s only user if it is an ldn.elementwise that the kernel
 /// computing `result` for `anchor` may apply as it stores (docs/fusion.md):
-/// f32 in and out (the kernels store f32) and inputs available before
-/// `anchor`. Null otherwise.
+/// f32 in and out (the kernels store f32), and no use of `anchor`'s other
+/// results before it, since the fused kernel runs where the epilogue is
+/// (its inputs may be computed after `anchor`). Null otherwise. A lowering
+/// that gets one builds its kernel call at the epilogue.
 ElementwiseOp fusableEpilogue(Operation *anchor, Value result);
 
 /// callKernel, with `epilogue` (from fusableEpilogue, or null) applied by

@@ -19,16 +19,44 @@
 
 #include "ldn/IR/LDNOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::ldn;
 using namespace mlir::ldn::lowering;
+
+/// Run-time checks that each tensor input has the trailing sizes of
+/// `source` (ops.md: mismatches only visible at run time are errors).
+static void assertTrailingSizes(OpBuilder &b, Location loc, Value source,
+                                ValueRange inputs) {
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  for (auto [index, input] : llvm::enumerate(inputs)) {
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    for (int64_t dim = 0; type && dim < type.getRank(); ++dim) {
+      int64_t sourceDim = sourceType.getRank() - type.getRank() + dim;
+      if (!type.isDynamicDim(dim) && !sourceType.isDynamicDim(sourceDim))
+        continue;
+      Value have = getDim(b, loc, input, dim);
+      Value want = getDim(b, loc, source, sourceDim);
+      Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          have, want);
+      cf::AssertOp::create(
+          b, loc, equal,
+          llvm::formatv("ldn.elementwise: input #{0} dimension {1} must "
+                        "match source dimension {2}",
+                        index + 1, dim, sourceDim)
+              .str());
+    }
+  }
+}
 
 namespace {
 /// A generic over `source`'s shape applying `op`'s body to `source` and
@@ -76,6 +104,13 @@ SmallVector<AffineMap> trailingMaps(ValueRange inputs, int64_t rank) {
   return maps;
 }
 
+/// Whether `user` and size queries are all the uses of `value`.
+bool usedOnlyBy(Value value, Operation *user) {
+  return llvm::all_of(value.getUsers(), [&](Operation *other) {
+    return other == user || isa<tensor::DimOp>(other);
+  });
+}
+
 /// The slice that `loop` inserts into its result `result` each iteration,
 /// if that is all the loop does with the result: the iteration argument
 /// has no other use, so no element is read back after it is written.
@@ -84,10 +119,62 @@ tensor::InsertSliceOp findSliceInsert(scf::ForOp loop, OpResult result) {
   BlockArgument carried = loop.getRegionIterArgs()[index];
   auto insert =
       loop.getYieldedValues()[index].getDefiningOp<tensor::InsertSliceOp>();
-  if (!insert || insert.getDest() != carried || !carried.hasOneUse() ||
+  if (!insert || insert.getDest() != carried ||
       insert->getBlock() != loop.getBody())
     return nullptr;
+  // Besides the insert, the loop may only take slices of the result as
+  // space to fill and compute in (the lowerings' "y's own slot"): their
+  // old values are never read.
+  for (Operation *user : carried.getUsers()) {
+    if (user == insert || isa<tensor::DimOp>(user))
+      continue;
+    auto slot = dyn_cast<tensor::ExtractSliceOp>(user);
+    if (!slot || !llvm::all_of(slot->getUses(), [](OpOperand &use) {
+          auto fill = dyn_cast<linalg::FillOp>(use.getOwner());
+          return (fill && fill.isDpsInit(&use)) ||
+                 isa<tensor::DimOp>(use.getOwner());
+        }))
+      return nullptr;
+  }
   return insert;
+}
+
+/// Makes `op`'s inputs available before `loop`, which produces its source:
+/// if some are computed after the loop, the loop moves down to `op`,
+/// together with everything between them that depends on it (none of the
+/// inputs may).
+LogicalResult sinkToInputs(RewriterBase &rewriter, scf::ForOp loop,
+                           ElementwiseOp op) {
+  DominanceInfo dominance(op->getParentOp());
+  if (llvm::all_of(op.getInputs(), [&](Value input) {
+        return dominance.properlyDominates(input, loop);
+      }))
+    return success();
+  if (loop->getBlock() != op->getBlock())
+    return failure();
+  llvm::SetVector<Operation *> dependent;
+  dependent.insert(loop);
+  for (Operation *next = loop->getNextNode(); next != op.getOperation();
+       next = next->getNextNode()) {
+    bool uses = false;
+    next->walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        if (Operation *def = operand.getDefiningOp())
+          if (dependent.contains(def->getBlock() == loop->getBlock()
+                                     ? def
+                                     : loop->getBlock()->findAncestorOpInBlock(
+                                           *def)))
+            uses = true;
+    });
+    if (uses)
+      dependent.insert(next);
+  }
+  for (Value input : op.getInputs())
+    if (Operation *def = input.getDefiningOp(); def && dependent.contains(def))
+      return failure();
+  for (Operation *moved : dependent)
+    rewriter.moveOpBefore(moved, op);
+  return success();
 }
 
 /// Applies `op` to each slice the loop producing its source inserts.
@@ -95,18 +182,18 @@ LogicalResult fuseIntoLoop(RewriterBase &rewriter, ElementwiseOp op) {
   auto result = dyn_cast<OpResult>(op.getSource());
   auto loop = result ? dyn_cast<scf::ForOp>(result.getOwner()) : nullptr;
   // The carried tensor keeps its type, so the map must too.
-  if (!loop || !result.hasOneUse() ||
+  if (!loop || !usedOnlyBy(result, op) ||
       op.getResult().getType() != op.getSource().getType())
     return failure();
   tensor::InsertSliceOp insert = findSliceInsert(loop, result);
   if (!insert)
     return failure();
-  DominanceInfo dominance(op->getParentOp());
-  for (Value input : op.getInputs())
-    if (!dominance.properlyDominates(input, loop))
-      return failure();
+  if (failed(sinkToInputs(rewriter, loop, op)))
+    return failure();
 
   Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  assertTrailingSizes(rewriter, loc, op.getSource(), op.getInputs());
   int64_t rank = op.getSource().getType().getRank();
   unsigned index = result.getResultNumber();
   // Elements no iteration overwrites keep the initial value, mapped too.
@@ -162,19 +249,23 @@ LogicalResult fuseIntoLoop(RewriterBase &rewriter, ElementwiseOp op) {
   return success();
 }
 
-/// The unfused form, as ldn-fuse-elementwise found it where it can be: the
-/// map over the collapsed shape when the only use of the result is a
+/// A linalg.generic, in the unfused form ldn-fuse-elementwise found where
+/// it can be: over the collapsed shape when the only use of the result is a
 /// collapse_shape, so that the generic fuses with its neighbours as the
-/// original did.
+/// original did. Otherwise over the source's shape, where
+/// ldn-fuse-linalg-elementwise merges it into an elementwise producer.
 void lowerUnfused(RewriterBase &rewriter, ElementwiseOp op) {
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
   Value source = op.getSource();
   SmallVector<Value> inputs(op.getInputs());
-  Operation *replaced = op;
+  // But the collapsed form first: ldn-fuse-elementwise expanded the other
+  // inputs, which would keep the map from merging with their producers
+  // (ldn's Euler update reads four other results).
   tensor::CollapseShapeOp collapse;
-  if (op->hasOneUse())
-    collapse = dyn_cast<tensor::CollapseShapeOp>(*op->getUsers().begin());
+  for (Operation *user : op->getUsers())
+    if (auto c = dyn_cast<tensor::CollapseShapeOp>(user))
+      collapse = c;
   if (collapse) {
     SmallVector<ReassociationIndices> groups =
         collapse.getReassociationIndices();
@@ -202,24 +293,46 @@ void lowerUnfused(RewriterBase &rewriter, ElementwiseOp op) {
           shifted.push_back(dim - base);
         trailing.push_back(shifted);
       }
-      input = tensor::CollapseShapeOp::create(rewriter, loc, input, trailing);
+      // Undo ldn-fuse-elementwise's expansion rather than stack a collapse
+      // on it (the fusion below runs before canonicalization).
+      auto expand = input.getDefiningOp<tensor::ExpandShapeOp>();
+      if (expand && expand.getReassociationIndices() == trailing)
+        input = expand.getSrc();
+      else
+        input =
+            tensor::CollapseShapeOp::create(rewriter, loc, input, trailing);
     }
-    if (collapse) {
-      replaced = collapse;
-      rewriter.setInsertionPoint(collapse);
-    } else {
+    if (!collapse) {
       source = op.getSource();
       inputs.assign(op.getInputs().begin(), op.getInputs().end());
     }
   }
+  assertTrailingSizes(rewriter, loc, source, inputs);
   int64_t rank = cast<RankedTensorType>(source.getType()).getRank();
   Value mapped = buildGeneric(rewriter, loc, op, source, inputs,
                               trailingMaps(inputs, rank));
-  rewriter.replaceOp(replaced,
-                     castToType(rewriter, loc, mapped,
-                                replaced->getResult(0).getType()));
-  if (replaced != op.getOperation())
-    rewriter.eraseOp(op);
+  if (!collapse) {
+    rewriter.replaceOp(op, castToType(rewriter, loc, mapped,
+                                      op.getResult().getType()));
+    return;
+  }
+  // The collapses of the result are the map; other users (a later
+  // epilogue that reads it, say) get it expanded back.
+  SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
+  Value expanded;
+  for (OpOperand &use : llvm::make_early_inc_range(op->getUses())) {
+    auto c = dyn_cast<tensor::CollapseShapeOp>(use.getOwner());
+    if (c && c.getReassociationIndices() == groups &&
+        c.getType() == mapped.getType()) {
+      rewriter.replaceOp(c, mapped);
+      continue;
+    }
+    if (!expanded)
+      expanded = tensor::ExpandShapeOp::create(
+          rewriter, loc, op.getResult().getType(), mapped, groups);
+    rewriter.modifyOpInPlace(use.getOwner(), [&] { use.set(expanded); });
+  }
+  rewriter.eraseOp(op);
 }
 } // namespace
 
@@ -228,3 +341,4 @@ void lowering::lowerElementwise(RewriterBase &rewriter, ElementwiseOp op) {
     return;
   lowerUnfused(rewriter, op);
 }
+

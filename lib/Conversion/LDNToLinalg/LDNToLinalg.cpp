@@ -70,8 +70,11 @@ struct LDNToLinalgPass : ldn::impl::LDNToLinalgBase<LDNToLinalgPass> {
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 
     SmallVector<Operation *> ldnOps;
+    // (ldn.elementwise checks its shapes as it is lowered, in the form it
+    // is lowered to.)
     getOperation()->walk([&](Operation *op) {
-      if (isa<LDNDialect>(op->getDialect()))
+      if (isa<LDNDialect>(op->getDialect()) &&
+          !isa<ElementwiseOp, YieldOp>(op))
         ldnOps.push_back(op);
     });
     OpBuilder builder(context);

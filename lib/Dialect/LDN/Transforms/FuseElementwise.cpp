@@ -12,7 +12,6 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/RegionUtils.h"
@@ -139,27 +138,6 @@ FailureOr<Expansion> planExpansion(RankedTensorType type,
   return plan;
 }
 
-/// Whether `anchor` must move down to `point` for `inputs` to be
-/// available at it (its results are then used nowhere before `point`);
-/// fails when it would have to move but cannot.
-FailureOr<bool> mustMoveTo(Operation *anchor, ArrayRef<Value> inputs,
-                           Operation *point, Operation *collapse) {
-  DominanceInfo dominance(anchor->getParentOp());
-  if (llvm::all_of(inputs, [&](Value v) {
-        return dominance.properlyDominates(v, anchor);
-      }))
-    return false;
-  if (anchor->getBlock() != point->getBlock())
-    return failure();
-  for (Value result : anchor->getResults())
-    for (Operation *user : result.getUsers())
-      if (user != point && user != collapse &&
-          (user->getBlock() != point->getBlock() ||
-                            user->isBeforeInBlock(point)))
-        return failure();
-  return true;
-}
-
 struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -226,23 +204,8 @@ struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
     for (Value scalar : capturedScalars)
       if (failed(plan(scalar)))
         return rewriter.notifyMatchFailure(generic, "unusable scalar");
-    Operation *anchor = candidate->anchorResult.getOwner();
-    FailureOr<bool> move =
-        mustMoveTo(anchor, availableValues, generic, candidate->collapse);
-    if (failed(move))
-      return rewriter.notifyMatchFailure(
-          generic, "an input is computed after a use of the ldn op's other "
-                   "results");
-
-    // Rewrite.
-    if (*move) {
-      rewriter.moveOpBefore(anchor, generic);
-      if (candidate->collapse)
-        rewriter.moveOpBefore(candidate->collapse, generic);
-    }
-    // Now every input is available before the anchor: its reshapes go
-    // there too, so that the lowerings see inputs ready when the op runs.
-    rewriter.setInsertionPoint(anchor);
+    // Rewrite. The epilogue goes where the generic was: its inputs may be
+    // computed after the ldn op (the lowerings then run the op there).
     SmallVector<Value> inputs;
     for (PlannedInput &input : planned) {
       Value value = input.value;
@@ -252,7 +215,6 @@ struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
                                               input.expansion->reassociation);
       inputs.push_back(value);
     }
-    rewriter.setInsertionPoint(generic);
 
     auto resultElement =
         cast<RankedTensorType>(generic.getResult(0).getType())
