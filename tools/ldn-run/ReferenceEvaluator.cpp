@@ -5,11 +5,14 @@
 #include "ldn/IR/LDNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
 
 using namespace mlir;
 namespace ref = ::ldn::reference;
@@ -51,6 +54,7 @@ private:
   }
 
   LogicalResult evaluateLDN(Operation *op);
+  LogicalResult evaluateElementwise(mlir::ldn::ElementwiseOp op);
 
   llvm::DenseMap<Value, Slot> slots;
   std::string error;
@@ -75,8 +79,83 @@ static ref::Pattern toPattern(mlir::ldn::PatternAttr attr) {
   return pattern;
 }
 
+/// One scalar op of an ldn.elementwise body in fp64, or nullopt for an op
+/// the evaluator does not know. Narrowing casts are exact here: the
+/// reference is the real-number result, as for every other op.
+static std::optional<double> evaluateScalar(Operation *op,
+                                            ArrayRef<double> in) {
+  auto unary = [&](double (*f)(double)) { return f(in[0]); };
+  return llvm::TypeSwitch<Operation *, std::optional<double>>(op)
+      .Case([&](arith::ConstantOp c) -> std::optional<double> {
+        if (auto value = dyn_cast<FloatAttr>(c.getValue()))
+          return value.getValueAsDouble();
+        return std::nullopt;
+      })
+      .Case([&](arith::AddFOp) { return in[0] + in[1]; })
+      .Case([&](arith::SubFOp) { return in[0] - in[1]; })
+      .Case([&](arith::MulFOp) { return in[0] * in[1]; })
+      .Case([&](arith::DivFOp) { return in[0] / in[1]; })
+      .Case([&](arith::NegFOp) { return -in[0]; })
+      .Case([&](arith::MaximumFOp) { return std::fmax(in[0], in[1]); })
+      .Case([&](arith::MinimumFOp) { return std::fmin(in[0], in[1]); })
+      .Case([&](arith::ExtFOp) { return in[0]; })
+      .Case([&](arith::TruncFOp) { return in[0]; })
+      .Case([&](math::ExpOp) { return unary(std::exp); })
+      .Case([&](math::LogOp) { return unary(std::log); })
+      .Case([&](math::Log1pOp) { return unary(std::log1p); })
+      .Case([&](math::TanhOp) { return unary(std::tanh); })
+      .Case([&](math::ErfOp) { return unary(std::erf); })
+      .Case([&](math::SqrtOp) { return unary(std::sqrt); })
+      .Case([&](math::RsqrtOp) { return 1.0 / std::sqrt(in[0]); })
+      .Case([&](math::AbsFOp) { return unary(std::fabs); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+LogicalResult
+Evaluator::evaluateElementwise(mlir::ldn::ElementwiseOp op) {
+  const ref::Array &source = tensor(op.getSource());
+  std::vector<const ref::Array *> inputs;
+  for (Value input : op.getInputs()) {
+    if (!isa<RankedTensorType>(input.getType()))
+      return fail(op, "scalar inputs are not supported");
+    inputs.push_back(&tensor(input));
+    // Each input has the trailing shape of the source.
+    const ref::Shape &shape = inputs.back()->shape();
+    if (shape.size() > source.shape().size() ||
+        !std::equal(shape.begin(), shape.end(),
+                    source.shape().end() - shape.size()))
+      return fail(op, "input shape " + inputs.back()->shapeString() +
+                          " is not a trailing part of the source shape " +
+                          source.shapeString());
+  }
+  Block &body = op.getBody().front();
+  ref::Array result(source.shape());
+  llvm::DenseMap<Value, double> values;
+  for (int64_t i = 0; i < source.numElements(); ++i) {
+    values.clear();
+    values[body.getArgument(0)] = source[i];
+    for (auto [argument, input] :
+         llvm::zip(body.getArguments().drop_front(), inputs))
+      values[argument] = (*input)[i % input->numElements()];
+    for (Operation &inner : body.without_terminator()) {
+      SmallVector<double> in;
+      for (Value operand : inner.getOperands())
+        in.push_back(values.lookup(operand));
+      std::optional<double> out = evaluateScalar(&inner, in);
+      if (!out || inner.getNumResults() != 1)
+        return fail(&inner, "not a scalar op the reference evaluates");
+      values[inner.getResult(0)] = *out;
+    }
+    result[i] = values.lookup(
+        cast<mlir::ldn::YieldOp>(body.getTerminator()).getValue());
+  }
+  slots[op.getResult()].tensor = std::move(result);
+  return success();
+}
+
 LogicalResult Evaluator::evaluateLDN(Operation *op) {
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](mlir::ldn::ElementwiseOp o) { return evaluateElementwise(o); })
       .Case([&](mlir::ldn::DiffuseOp o) {
         ref::DiffuseOptions options;
         options.steps = static_cast<int64_t>(o.getSteps());
@@ -272,7 +351,7 @@ Evaluator::run(func::FuncOp func, const std::vector<ref::Array> &inputs) {
       }
       return results;
     }
-    if (op.getNumRegions() != 0) {
+    if (op.getNumRegions() != 0 && !isa<mlir::ldn::ElementwiseOp>(op)) {
       (void)fail(&op, "ops with regions are not supported");
       return ref::Error{error};
     }

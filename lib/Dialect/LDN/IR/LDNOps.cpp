@@ -885,7 +885,7 @@ static void addElementwiseDimConstraints(
         continue;
       constraints.push_back(
           {operand, dim, op.getSource(), sourceDim,
-           llvm::formatv("ldn.elementwise: operand #{0} dimension {1} must "
+           llvm::formatv("ldn.elementwise: input #{0} dimension {1} must "
                          "match source dimension {2}",
                          index + 1, dim, sourceDim)
                .str()});
