@@ -193,6 +193,10 @@ FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
     return false;
   }
   Location loc = op->getLoc();
+  // Before the kernel indexes the inputs.
+  lowering::assertTrailingSizes(
+      rewriter, loc, lowering::reifyResultSizes(rewriter, epilogue.getSource()),
+      epilogue.getInputs());
   SmallVector<Value> allArgs(args);
   SmallVector<Type> extraTypes;
   for (Value input : epilogue.getInputs()) {
@@ -224,11 +228,8 @@ void gpu_lowering::replaceByBuffers(RewriterBase &rewriter, Operation *op,
   for (auto [buffer, result] : llvm::zip_equal(buffers, op->getResults()))
     results.push_back(
         toResultTensor(rewriter, op->getLoc(), buffer, result.getType()));
-  if (fused) {
-    // The epilogue's own shape checks, here where the result exists.
-    insertRuntimeDimChecks(rewriter, fused);
+  if (fused)
     rewriter.replaceOp(
         fused, results[cast<OpResult>(fused.getSource()).getResultNumber()]);
-  }
   rewriter.replaceOp(op, results);
 }

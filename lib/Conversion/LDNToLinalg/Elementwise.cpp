@@ -20,43 +20,16 @@
 #include "ldn/IR/LDNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
-#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::ldn;
 using namespace mlir::ldn::lowering;
-
-/// Run-time checks that each tensor input has the trailing sizes of
-/// `source` (ops.md: mismatches only visible at run time are errors).
-static void assertTrailingSizes(OpBuilder &b, Location loc, Value source,
-                                ValueRange inputs) {
-  auto sourceType = cast<RankedTensorType>(source.getType());
-  for (auto [index, input] : llvm::enumerate(inputs)) {
-    auto type = dyn_cast<RankedTensorType>(input.getType());
-    for (int64_t dim = 0; type && dim < type.getRank(); ++dim) {
-      int64_t sourceDim = sourceType.getRank() - type.getRank() + dim;
-      if (!type.isDynamicDim(dim) && !sourceType.isDynamicDim(sourceDim))
-        continue;
-      Value have = getDim(b, loc, input, dim);
-      Value want = getDim(b, loc, source, sourceDim);
-      Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                          have, want);
-      cf::AssertOp::create(
-          b, loc, equal,
-          llvm::formatv("ldn.elementwise: input #{0} dimension {1} must "
-                        "match source dimension {2}",
-                        index + 1, dim, sourceDim)
-              .str());
-    }
-  }
-}
 
 namespace {
 /// A generic over `source`'s shape applying `op`'s body to `source` and
@@ -192,10 +165,14 @@ LogicalResult fuseIntoLoop(RewriterBase &rewriter, ElementwiseOp op) {
     return failure();
 
   Location loc = op.getLoc();
-  rewriter.setInsertionPoint(op);
-  assertTrailingSizes(rewriter, loc, op.getSource(), op.getInputs());
-  int64_t rank = op.getSource().getType().getRank();
   unsigned index = result.getResultNumber();
+  // Before the loop reads the inputs' slices; the initial value has the
+  // result's shape.
+  rewriter.setInsertionPoint(loop);
+  assertTrailingSizes(rewriter, loc,
+                      getSizes(rewriter, loc, loop.getInitArgs()[index]),
+                      op.getInputs());
+  int64_t rank = op.getSource().getType().getRank();
   // Elements no iteration overwrites keep the initial value, mapped too.
   Value init = loop.getInitArgs()[index];
   if (!init.getDefiningOp<tensor::EmptyOp>()) {
@@ -307,7 +284,7 @@ void lowerUnfused(RewriterBase &rewriter, ElementwiseOp op) {
       inputs.assign(op.getInputs().begin(), op.getInputs().end());
     }
   }
-  assertTrailingSizes(rewriter, loc, source, inputs);
+  assertTrailingSizes(rewriter, loc, getSizes(rewriter, loc, source), inputs);
   int64_t rank = cast<RankedTensorType>(source.getType()).getRank();
   Value mapped = buildGeneric(rewriter, loc, op, source, inputs,
                               trailingMaps(inputs, rank));

@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <cmath>
 #include <limits>
 
@@ -393,3 +395,26 @@ void assertLrpeCoverage(OpBuilder &b, Location loc, Value x, Value theta,
 }
 
 } // namespace mlir::ldn::lowering
+
+void mlir::ldn::lowering::assertTrailingSizes(OpBuilder &b, Location loc,
+                                   ArrayRef<OpFoldResult> sourceSizes,
+                                   ValueRange inputs) {
+  int64_t sourceRank = sourceSizes.size();
+  for (auto [index, input] : llvm::enumerate(inputs)) {
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    for (int64_t dim = 0; type && dim < type.getRank(); ++dim) {
+      OpFoldResult want = sourceSizes[sourceRank - type.getRank() + dim];
+      if (!type.isDynamicDim(dim) && getConstantIntValue(want))
+        continue;
+      Value equal = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::eq, ldn::lowering::getDim(b, loc, input, dim),
+          getValueOrCreateConstantIndexOp(b, loc, want));
+      cf::AssertOp::create(
+          b, loc, equal,
+          llvm::formatv("ldn.elementwise: input #{0} dimension {1} must "
+                        "match source dimension {2}",
+                        index + 1, dim, sourceRank - type.getRank() + dim)
+              .str());
+    }
+  }
+}

@@ -150,6 +150,13 @@ void assertLrpeSequenceLength(OpBuilder &b, Location loc, Value x,
 void assertLrpeCoverage(OpBuilder &b, Location loc, Value x, Value theta,
                         int64_t axes);
 
+/// Run-time checks that each tensor input of an ldn.elementwise has the
+/// trailing part of `sourceSizes` (ops.md: mismatches only visible at run
+/// time are errors). Scalars are skipped.
+void assertTrailingSizes(OpBuilder &b, Location loc,
+                         ArrayRef<OpFoldResult> sourceSizes,
+                         ValueRange inputs);
+
 } // namespace mlir::ldn::lowering
 
 #endif // LDN_LIB_CONVERSION_LDNTOLINALG_UTILS_H

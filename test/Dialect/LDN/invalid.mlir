@@ -703,3 +703,103 @@ func.func @f(%x: tensor<?x?x8xf32>, %w: tensor<3xf32>) {
   %0 = ldn.diffuse %x, %w : tensor<?x?x8xf32>, tensor<3xf32> -> tensor<?x?x8xf32>
   return
 }
+
+// -----
+
+// ldn.elementwise: inputs have the trailing shape of the source.
+func.func @f(%y: tensor<?x?x8xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'ldn.elementwise' op input #1 dimension 0 is 4 but must match source dimension 2 (8): inputs have the trailing shape of the source}}
+  %0 = ldn.elementwise %y, %b : tensor<?x?x8xf32>, tensor<4xf32> -> tensor<?x?x8xf32> {
+  ^bb0(%a: f32, %c: f32):
+    ldn.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+func.func @f(%y: tensor<?x8xf32>, %b: tensor<2x?x8xf32>) {
+  // expected-error @+1 {{'ldn.elementwise' op input #1 has rank 3, more than the source's 2}}
+  %0 = ldn.elementwise %y, %b : tensor<?x8xf32>, tensor<2x?x8xf32> -> tensor<?x8xf32> {
+  ^bb0(%a: f32, %c: f32):
+    ldn.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+func.func @f(%y: tensor<?x8xf32>) {
+  // expected-error @+1 {{'ldn.elementwise' op result shape must be the source shape}}
+  %0 = ldn.elementwise %y : tensor<?x8xf32> -> tensor<?x4xf32> {
+  ^bb0(%a: f32):
+    ldn.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+func.func @f(%y: tensor<?x8xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'ldn.elementwise' op body has 1 arguments but the op has 2 inputs (one per input element, source first)}}
+  %0 = ldn.elementwise %y, %b : tensor<?x8xf32>, tensor<8xf32> -> tensor<?x8xf32> {
+  ^bb0(%a: f32):
+    ldn.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+func.func @f(%y: tensor<?x8xf32>, %b: tensor<8xf16>) {
+  // expected-error @+1 {{'ldn.elementwise' op body argument #1 has type 'f32' but input #1 has element type 'f16'}}
+  %0 = ldn.elementwise %y, %b : tensor<?x8xf32>, tensor<8xf16> -> tensor<?x8xf32> {
+  ^bb0(%a: f32, %c: f32):
+    ldn.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+func.func @f(%y: tensor<?x8xf32>) {
+  %0 = ldn.elementwise %y : tensor<?x8xf32> -> tensor<?x8xf16> {
+  ^bb0(%a: f32):
+    // expected-error @+1 {{'ldn.yield' op yields 'f32' but the result has elements of type 'f16'}}
+    ldn.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+func.func @f(%y: tensor<?x8xf32>) {
+  %0 = ldn.elementwise %y : tensor<?x8xf32> -> tensor<?x8xf32> {
+  ^bb0(%a: f32):
+    // expected-error @+1 {{'memref.alloc' op has memory effects, which an ldn.elementwise body must not have: fusion may evaluate it once per stored element}}
+    %m = memref.alloc() : memref<f32>
+    ldn.yield %a : f32
+  }
+  return
+}
+
+// -----
+
+// The body is isolated from above: scalars are inputs.
+func.func @f(%y: tensor<?x8xf32>, %s: f32) {
+  // expected-note @+1 {{required by region isolation constraints}}
+  %0 = ldn.elementwise %y : tensor<?x8xf32> -> tensor<?x8xf32> {
+  ^bb0(%a: f32):
+    // expected-error @+1 {{using value defined outside the region}}
+    %r = arith.addf %a, %s : f32
+    ldn.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+func.func @f(%y: tensor<?x8xf32>) {
+  // expected-error @+1 {{'ldn.yield' op expects parent op 'ldn.elementwise'}}
+  ldn.yield %y : tensor<?x8xf32>
+}

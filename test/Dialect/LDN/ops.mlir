@@ -177,3 +177,27 @@ func.func @long_conv(%v: tensor<?x?x64xf32>, %k: tensor<64x8192xf32>, %kd: tenso
        : tensor<3x1x2xf16>, tensor<2x7xf32> -> tensor<3x1x2xf16>
   return
 }
+
+// CHECK-LABEL: func.func @elementwise
+func.func @elementwise(%y: tensor<?x?x64xf32>, %r: tensor<?x?x64xf32>, %b: tensor<64xf32>,
+                       %s: tensor<f32>, %k: f32, %h: tensor<2x3xf16>) {
+  // CHECK: ldn.elementwise %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<64xf32>, tensor<f32>, f32 -> tensor<?x?x64xf32> {
+  // CHECK: ^bb0(%{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32, %{{.*}}: f32):
+  // CHECK: ldn.yield %{{.*}} : f32
+  %0 = ldn.elementwise %y, %r, %b, %s, %k : tensor<?x?x64xf32>, tensor<?x?x64xf32>, tensor<64xf32>, tensor<f32>, f32 -> tensor<?x?x64xf32> {
+  ^bb0(%yi: f32, %ri: f32, %bi: f32, %si: f32, %ki: f32):
+    %a = arith.addf %yi, %bi : f32
+    %m = arith.mulf %a, %si : f32
+    %n = arith.mulf %m, %ki : f32
+    %o = arith.addf %n, %ri : f32
+    ldn.yield %o : f32
+  }
+  // A cast: the result element type is the yield's.
+  // CHECK: ldn.elementwise %{{.*}} : tensor<2x3xf16> -> tensor<2x3xf32> {
+  %1 = ldn.elementwise %h : tensor<2x3xf16> -> tensor<2x3xf32> {
+  ^bb0(%hi: f16):
+    %e = arith.extf %hi : f16 to f32
+    ldn.yield %e : f32
+  }
+  return
+}

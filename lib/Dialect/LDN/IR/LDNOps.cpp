@@ -813,7 +813,7 @@ LogicalResult ElementwiseOp::verify() {
     if (!type)
       continue; // a scalar
     if (type.getRank() > source.getRank())
-      return emitOpError() << "operand #" << index + 1 << " has rank "
+      return emitOpError() << "input #" << index + 1 << " has rank "
                            << type.getRank() << ", more than the source's "
                            << source.getRank();
     for (int64_t dim = 0; dim < type.getRank(); ++dim) {
@@ -823,10 +823,10 @@ LogicalResult ElementwiseOp::verify() {
       if (!ShapedType::isDynamic(have) && !ShapedType::isDynamic(want) &&
           have != want)
         return emitOpError()
-               << "operand #" << index + 1 << " dimension " << dim << " is "
+               << "input #" << index + 1 << " dimension " << dim << " is "
                << have << " but must match source dimension " << sourceDim
                << " (" << want
-               << "): operands have the trailing shape of the source";
+               << "): inputs have the trailing shape of the source";
     }
   }
   RankedTensorType result = getResult().getType();

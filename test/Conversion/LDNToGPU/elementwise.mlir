@@ -1,0 +1,89 @@
+// RUN: ldn-opt %s --ldn-to-gpu -split-input-file | FileCheck %s
+// RUN: ldn-opt %s --ldn-to-gpu --ldn-define-gpu-kernels -split-input-file | FileCheck %s --check-prefix=KERNEL
+
+// An epilogue of a kernel that only stores its output: a copy of the kernel
+// takes the bias as an extra flat view and applies the body at each store;
+// the scalar epilogue function is gone once the body is in.
+// CHECK-LABEL: func.func @fused
+//       CHECK:   %[[BV:.*]] = memref.reinterpret_cast %{{.*}} to offset: [%{{.*}}], sizes: [%c16], strides: [%c1] : memref<16xf32> to memref<?xf32, strided<[?], offset: ?>>
+//       CHECK:   call @ldn_gpu_long_conv_fused(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[BV]])
+//   CHECK-NOT:   ldn.elementwise
+//       CHECK: func.func private @ldn_epilogue(%{{.*}}: f32, %{{.*}}: f32) -> f32
+//       CHECK: func.func private @ldn_gpu_long_conv_fused({{.*}}) attributes {ldn.epilogue = @ldn_epilogue, ldn.epilogue_output = 2 : index, ldn.gpu_kernel = "long_conv", ldn.gpu_kernel_base = "ldn_gpu_long_conv", ldn.gpu_kernel_constants = [unit, unit, unit, false, 0 : index]}
+// KERNEL-LABEL: func.func private @ldn_gpu_long_conv_fused
+//       KERNEL:   memref.extract_strided_metadata %arg2
+//       KERNEL:   %[[I:.*]] = arith.remui %{{.*}}, %{{.*}} : index
+//       KERNEL:   %[[B:.*]] = memref.load %arg5[%[[I]]]
+//       KERNEL:   %[[R:.*]] = arith.addf %{{.*}}, %[[B]] : f32
+//       KERNEL:   memref.store %[[R]], %arg2[
+//   KERNEL-NOT: func.func private @ldn_epilogue
+func.func @fused(%v: tensor<?x?x16xf32>, %w: tensor<16x4xf32>, %bias: tensor<16xf32>) -> tensor<?x?x16xf32> {
+  %y = ldn.long_conv %v, %w : tensor<?x?x16xf32>, tensor<16x4xf32> -> tensor<?x?x16xf32>
+  %s = ldn.elementwise %y, %bias : tensor<?x?x16xf32>, tensor<16xf32> -> tensor<?x?x16xf32> {
+  ^bb0(%yi: f32, %bi: f32):
+    %a = arith.addf %yi, %bi : f32
+    ldn.yield %a : f32
+  }
+  return %s : tensor<?x?x16xf32>
+}
+
+// -----
+
+// Inputs computed after the op: the fused kernel runs where the epilogue is,
+// after the gate; a scalar input is a kernel argument.
+// CHECK-LABEL: func.func @late_input
+//       CHECK:   %[[G:.*]] = math.tanh
+//       CHECK:   call @ldn_gpu_linear_attention_fused({{.*}}, %{{.*}}, %{{.*}}) : ({{.*}}, memref<?xf32, strided<[?], offset: ?>>, f32) -> ()
+func.func @late_input(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v: tensor<?x?x2x4xf32>, %u: tensor<?x?x2x4xf32>, %c: f32) -> (tensor<?x?x2x4xf32>, tensor<?x2x8x4xf32>) {
+  %o, %st = ldn.linear_attention %q, %k, %v {causal = true} : (tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x4xf32>) -> (tensor<?x?x2x4xf32>, tensor<?x2x8x4xf32>)
+  %g = math.tanh %u : tensor<?x?x2x4xf32>
+  %r = ldn.elementwise %o, %g, %c : tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>, f32 -> tensor<?x?x2x4xf32> {
+  ^bb0(%oi: f32, %gi: f32, %ci: f32):
+    %m = arith.mulf %oi, %gi : f32
+    %n = arith.mulf %m, %ci : f32
+    ldn.yield %n : f32
+  }
+  return %r, %st : tensor<?x?x2x4xf32>, tensor<?x2x8x4xf32>
+}
+
+// -----
+
+// Not fused, the epilogue stays for ldn-to-linalg:
+// - diffuse ping-pongs its steps through the output (the kernel reads it);
+// - an f16 result (the kernels store f32);
+// - the op's other result is used before the epilogue, which is where the
+//   fused kernel would have to run.
+// CHECK-LABEL: func.func @not_fused
+//       CHECK:   call @ldn_gpu_diffuse(
+//       CHECK:   ldn.elementwise
+//       CHECK:   call @ldn_gpu_selective_scan(
+//       CHECK:   ldn.elementwise
+//       CHECK:   call @ldn_gpu_scan(
+//       CHECK:   tensor.dim
+//       CHECK:   ldn.elementwise
+//   CHECK-NOT: _fused
+func.func @not_fused(%x: tensor<?x?x16xf32>, %w: tensor<3xf32>, %alpha: tensor<16xf32>,
+                     %xs: tensor<?x?x8xf16>, %d: tensor<?x?x8xf16>, %a: tensor<8x4xf32>, %b: tensor<?x?x4xf16>, %c: tensor<?x?x4xf16>,
+                     %sa: tensor<?x?x16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x8xf16>, tensor<?x?x16xf32>, index) {
+  %y = ldn.diffuse %x, %w, %alpha {steps = 3} : tensor<?x?x16xf32>, tensor<3xf32>, tensor<16xf32> -> tensor<?x?x16xf32>
+  %t = ldn.elementwise %y : tensor<?x?x16xf32> -> tensor<?x?x16xf32> {
+  ^bb0(%yi: f32):
+    %r = math.tanh %yi : f32
+    ldn.yield %r : f32
+  }
+  %ys, %h = ldn.selective_scan %xs, %d, %a, %b, %c : (tensor<?x?x8xf16>, tensor<?x?x8xf16>, tensor<8x4xf32>, tensor<?x?x4xf16>, tensor<?x?x4xf16>) -> (tensor<?x?x8xf16>, tensor<?x8x4xf32>)
+  %e = ldn.elementwise %ys : tensor<?x?x8xf16> -> tensor<?x?x8xf16> {
+  ^bb0(%yi: f16):
+    %r = arith.negf %yi : f16
+    ldn.yield %r : f16
+  }
+  %hs, %last = ldn.scan %sa, %sa : tensor<?x?x16xf32>, tensor<?x?x16xf32> -> tensor<?x?x16xf32>, tensor<?x16xf32>
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %last, %c0 : tensor<?x16xf32>
+  %f = ldn.elementwise %hs : tensor<?x?x16xf32> -> tensor<?x?x16xf32> {
+  ^bb0(%hi: f32):
+    %r = math.exp %hi : f32
+    ldn.yield %r : f32
+  }
+  return %t, %e, %f, %n : tensor<?x?x16xf32>, tensor<?x?x8xf16>, tensor<?x?x16xf32>, index
+}

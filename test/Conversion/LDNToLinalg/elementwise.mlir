@@ -1,0 +1,76 @@
+// RUN: ldn-opt %s --ldn-to-linalg -split-input-file | FileCheck %s
+
+// A loop that inserts the result slice by slice applies the epilogue to each
+// slice: the map sits before the insert, nothing runs after the loop. The
+// gate is computed after the op, so the loop moves down to it; the shape
+// checks of the inputs come before the loop reads their slices.
+// CHECK-LABEL: func.func @in_loop
+//       CHECK:   math.tanh
+//       CHECK:   cf.assert %{{.*}}, "ldn.elementwise: input #1 dimension 0 must match source dimension 0"
+//       CHECK:   cf.assert %{{.*}}, "ldn.elementwise: input #1 dimension 1 must match source dimension 1"
+//       CHECK:   %[[LOOP:.*]]:2 = scf.for
+//       CHECK:     %[[G:.*]] = tensor.extract_slice %{{.*}}[0, %{{.*}}, 0, 0] [%{{.*}}, 1, 2, 4] [1, 1, 1, 1] : tensor<?x?x2x4xf32> to tensor<?x1x2x4xf32>
+//       CHECK:     %[[B:.*]] = tensor.extract_slice %{{.*}}[0] [4] [1] : tensor<4xf32> to tensor<4xf32>
+//       CHECK:     %[[M:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[G]], %[[B]] : tensor<?x2x4xf32>, tensor<?x1x2x4xf32>, tensor<4xf32>)
+//       CHECK:       arith.mulf
+//       CHECK:       arith.addf
+//       CHECK:     tensor.insert_slice %[[M]]
+//       CHECK:   return %[[LOOP]]#1
+func.func @in_loop(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v: tensor<?x?x2x4xf32>, %u: tensor<?x?x2x4xf32>, %b: tensor<4xf32>) -> tensor<?x?x2x4xf32> {
+  %o, %st = ldn.linear_attention %q, %k, %v {causal = true} : (tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x4xf32>) -> (tensor<?x?x2x4xf32>, tensor<?x2x8x4xf32>)
+  %g = math.tanh %u : tensor<?x?x2x4xf32>
+  %r = ldn.elementwise %o, %g, %b : tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>, tensor<4xf32> -> tensor<?x?x2x4xf32> {
+  ^bb0(%oi: f32, %gi: f32, %bi: f32):
+    %m = arith.mulf %oi, %gi : f32
+    %n = arith.addf %m, %bi : f32
+    ldn.yield %n : f32
+  }
+  return %r : tensor<?x?x2x4xf32>
+}
+
+// -----
+
+// Not a slice-inserting loop (the dense attention is whole-tensor
+// generics): a generic after it, over the collapsed shape the result is
+// used in, with ldn-fuse-elementwise's expansions undone and a scalar as a
+// scalar, so that linalg fusion sees the original form.
+// CHECK-LABEL: func.func @collapsed
+//  CHECK-SAME:   %[[H:[a-z0-9]+]]: tensor<?x?x16xf32>
+//       CHECK:   %[[Z:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<?x?x2x8xf32> into tensor<?x?x16xf32>
+//       CHECK:   %[[R:.*]] = linalg.generic {{.*}} ins(%[[Z]], %[[H]], %{{.*}} : tensor<?x?x16xf32>, tensor<?x?x16xf32>, f32)
+//       CHECK:   return %[[R]]
+//   CHECK-NOT:   tensor.expand_shape
+func.func @collapsed(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v: tensor<?x?x2x8xf32>, %h: tensor<?x?x16xf32>, %s: f32) -> tensor<?x?x16xf32> {
+  %z = ldn.attention_diffuse %q, %k, %v {pattern = #ldn.pattern<dense>, hops = 1, mode = #ldn.diffusion_mode<laplacian>} : tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %h, %c0 : tensor<?x?x16xf32>
+  %t = tensor.dim %h, %c1 : tensor<?x?x16xf32>
+  %hx = tensor.expand_shape %h [[0], [1], [2, 3]] output_shape [%b, %t, 2, 8] : tensor<?x?x16xf32> into tensor<?x?x2x8xf32>
+  %r = ldn.elementwise %z, %hx, %s : tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, f32 -> tensor<?x?x2x8xf32> {
+  ^bb0(%zi: f32, %hi: f32, %si: f32):
+    %m = arith.mulf %zi, %si : f32
+    %o = arith.addf %m, %hi : f32
+    ldn.yield %o : f32
+  }
+  %c = tensor.collapse_shape %r [[0], [1], [2, 3]] : tensor<?x?x2x8xf32> into tensor<?x?x16xf32>
+  return %c : tensor<?x?x16xf32>
+}
+
+// -----
+
+// A loop that accumulates into its result (the direct convolution, tap by
+// tap) reads it back: the epilogue is a generic after it.
+// CHECK-LABEL: func.func @accumulating
+//       CHECK:   %[[Y:.*]] = scf.for
+//       CHECK:   %[[R:.*]] = linalg.generic {{.*}} ins(%[[Y]], %{{.*}} : tensor<?x?x16xf32>, tensor<16xf32>)
+//       CHECK:   return %[[R]]
+func.func @accumulating(%v: tensor<?x?x16xf32>, %w: tensor<16x4xf32>, %bias: tensor<16xf32>) -> tensor<?x?x16xf32> {
+  %y = ldn.long_conv %v, %w {strategy = #ldn.conv_strategy<direct>} : tensor<?x?x16xf32>, tensor<16x4xf32> -> tensor<?x?x16xf32>
+  %s = ldn.elementwise %y, %bias : tensor<?x?x16xf32>, tensor<16xf32> -> tensor<?x?x16xf32> {
+  ^bb0(%yi: f32, %bi: f32):
+    %a = arith.addf %yi, %bi : f32
+    ldn.yield %a : f32
+  }
+  return %s : tensor<?x?x16xf32>
+}

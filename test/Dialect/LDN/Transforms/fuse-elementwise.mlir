@@ -1,0 +1,146 @@
+// RUN: ldn-opt %s --ldn-fuse-elementwise --split-input-file | FileCheck %s
+
+#btd = affine_map<(b, t, d) -> (b, t, d)>
+#d = affine_map<(b, t, d) -> (d)>
+
+// Bias and SiLU after a convolution: the generic becomes the op's epilogue,
+// with the per-channel bias as an input and the constant copied in.
+// CHECK-LABEL: func.func @bias_silu
+// CHECK-SAME: (%[[V:.*]]: tensor<?x?x16xf32>, %[[W:.*]]: tensor<16x4xf32>, %[[B:.*]]: tensor<16xf32>)
+// CHECK: %[[Y:.*]] = ldn.long_conv %[[V]], %[[W]]
+// CHECK-NEXT: %[[S:.*]] = ldn.elementwise %[[Y]], %[[B]] : tensor<?x?x16xf32>, tensor<16xf32> -> tensor<?x?x16xf32> {
+// CHECK-NEXT: ^bb0(%[[YI:.*]]: f32, %[[BI:.*]]: f32):
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[A:.*]] = arith.addf %[[YI]], %[[BI]] : f32
+// CHECK: arith.addf %{{.*}}, %[[ONE]]
+// CHECK: ldn.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: return %[[S]]
+// CHECK-NOT: linalg.generic
+func.func @bias_silu(%v: tensor<?x?x16xf32>, %w: tensor<16x4xf32>, %bias: tensor<16xf32>) -> tensor<?x?x16xf32> {
+  %one = arith.constant 1.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %y = ldn.long_conv %v, %w : tensor<?x?x16xf32>, tensor<16x4xf32> -> tensor<?x?x16xf32>
+  %b = tensor.dim %v, %c0 : tensor<?x?x16xf32>
+  %t = tensor.dim %v, %c1 : tensor<?x?x16xf32>
+  %e = tensor.empty(%b, %t) : tensor<?x?x16xf32>
+  %s = linalg.generic {indexing_maps = [#btd, #d, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y, %bias : tensor<?x?x16xf32>, tensor<16xf32>) outs(%e : tensor<?x?x16xf32>) {
+  ^bb0(%yi: f32, %bi: f32, %init: f32):
+    %a = arith.addf %yi, %bi : f32
+    %n = arith.negf %a : f32
+    %x = math.exp %n : f32
+    %den = arith.addf %x, %one : f32
+    %r = arith.divf %a, %den : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x16xf32>
+  return %s : tensor<?x?x16xf32>
+}
+
+// -----
+
+#btd = affine_map<(b, t, d) -> (b, t, d)>
+
+// The heads collapsed back into channels: the epilogue is formed on the
+// uncollapsed result, the gate (computed after the op) is expanded to
+// match, and the collapse follows. The final state is used after it.
+// CHECK-LABEL: func.func @collapsed_gate
+// CHECK: %[[O:.*]], %[[S:.*]] = ldn.linear_attention
+// CHECK: %[[G:.*]] = math.tanh
+// CHECK: %[[GX:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, %{{.*}}, 2, 4] : tensor<?x?x8xf32> into tensor<?x?x2x4xf32>
+// CHECK: %[[E:.*]] = ldn.elementwise %[[O]], %[[GX]] : tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32> -> tensor<?x?x2x4xf32>
+// CHECK: arith.mulf
+// CHECK: %[[C:.*]] = tensor.collapse_shape %[[E]] {{\[}}[0], [1], [2, 3]]
+// CHECK: return %[[C]], %[[S]]
+func.func @collapsed_gate(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v: tensor<?x?x2x4xf32>, %u: tensor<?x?x8xf32>) -> (tensor<?x?x8xf32>, tensor<?x2x8x4xf32>) {
+  %o4, %s = ldn.linear_attention %q, %k, %v {causal = true} : (tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x4xf32>) -> (tensor<?x?x2x4xf32>, tensor<?x2x8x4xf32>)
+  %o = tensor.collapse_shape %o4 [[0], [1], [2, 3]] : tensor<?x?x2x4xf32> into tensor<?x?x8xf32>
+  %g = math.tanh %u : tensor<?x?x8xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %u, %c0 : tensor<?x?x8xf32>
+  %t = tensor.dim %u, %c1 : tensor<?x?x8xf32>
+  %e = tensor.empty(%b, %t) : tensor<?x?x8xf32>
+  %r = linalg.generic {indexing_maps = [#btd, #btd, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%o, %g : tensor<?x?x8xf32>, tensor<?x?x8xf32>) outs(%e : tensor<?x?x8xf32>) {
+  ^bb0(%oi: f32, %gi: f32, %init: f32):
+    %m = arith.mulf %oi, %gi : f32
+    linalg.yield %m : f32
+  } -> tensor<?x?x8xf32>
+  return %r, %s : tensor<?x?x8xf32>, tensor<?x2x8x4xf32>
+}
+
+// -----
+
+#btd = affine_map<(b, t, d) -> (b, t, d)>
+#s = affine_map<(b, t, d) -> ()>
+
+// Scalars, given as inputs or used from above, become scalar inputs; of
+// two ldn results, the one computed last anchors the epilogue.
+// CHECK-LABEL: func.func @scalars_and_two_results
+// CHECK: %[[X:.*]] = ldn.diffuse
+// CHECK: %[[H:.*]], %{{.*}} = ldn.scan
+// CHECK: ldn.elementwise %[[H]], %[[X]], %{{.*}}, %{{.*}} : tensor<2x9x8xf32>, tensor<2x9x8xf32>, f32, f32 -> tensor<2x9x8xf32>
+// CHECK-NOT: linalg.generic
+func.func @scalars_and_two_results(%x: tensor<2x9x8xf32>, %w: tensor<3xf32>, %a: tensor<8xf32>, %b: tensor<2x9x8xf32>, %dt: f32, %th: tensor<f32>) -> tensor<2x9x8xf32> {
+  %xd = ldn.diffuse %x, %w, %a : tensor<2x9x8xf32>, tensor<3xf32>, tensor<8xf32> -> tensor<2x9x8xf32>
+  %h, %last = ldn.scan %b, %x : tensor<2x9x8xf32>, tensor<2x9x8xf32> -> tensor<2x9x8xf32>, tensor<2x8xf32>
+  %scale = tensor.extract %th[] : tensor<f32>
+  %e = tensor.empty() : tensor<2x9x8xf32>
+  %r = linalg.generic {indexing_maps = [#btd, #btd, #s, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%xd, %h, %dt : tensor<2x9x8xf32>, tensor<2x9x8xf32>, f32) outs(%e : tensor<2x9x8xf32>) {
+  ^bb0(%xi: f32, %hi: f32, %di: f32, %init: f32):
+    %m = arith.mulf %hi, %di : f32
+    %n = arith.mulf %m, %scale : f32
+    %o = arith.addf %xi, %n : f32
+    linalg.yield %o : f32
+  } -> tensor<2x9x8xf32>
+  return %r : tensor<2x9x8xf32>
+}
+
+// -----
+
+#btd = affine_map<(b, t, d) -> (b, t, d)>
+#tbd = affine_map<(b, t, d) -> (t, b, d)>
+#bt = affine_map<(b, t, d) -> (b, t)>
+
+// Left alone: the result has another use; a reduction; an input read at
+// another token (transposed); a body that reads the output.
+// CHECK-LABEL: func.func @illegal
+// CHECK-NOT: ldn.elementwise
+// CHECK-COUNT-4: linalg.generic
+// CHECK-NOT: ldn.elementwise
+func.func @illegal(%x: tensor<4x4x8xf32>, %w: tensor<3xf32>, %a: tensor<8xf32>, %o: tensor<4x4x8xf32>, %acc: tensor<4x4xf32>)
+    -> (tensor<4x4x8xf32>, tensor<4x4x8xf32>, tensor<4x4xf32>, tensor<4x4x8xf32>, tensor<4x4x8xf32>) {
+  %y1 = ldn.diffuse %x, %w, %a : tensor<4x4x8xf32>, tensor<3xf32>, tensor<8xf32> -> tensor<4x4x8xf32>
+  %e = tensor.empty() : tensor<4x4x8xf32>
+  %r1 = linalg.generic {indexing_maps = [#btd, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y1 : tensor<4x4x8xf32>) outs(%e : tensor<4x4x8xf32>) {
+  ^bb0(%v: f32, %init: f32):
+    %n = arith.negf %v : f32
+    linalg.yield %n : f32
+  } -> tensor<4x4x8xf32>
+  %y2 = ldn.diffuse %x, %w, %a {steps = 2} : tensor<4x4x8xf32>, tensor<3xf32>, tensor<8xf32> -> tensor<4x4x8xf32>
+  %r2 = linalg.generic {indexing_maps = [#btd, #bt], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%y2 : tensor<4x4x8xf32>) outs(%acc : tensor<4x4xf32>) {
+  ^bb0(%v: f32, %s: f32):
+    %n = arith.addf %v, %s : f32
+    linalg.yield %n : f32
+  } -> tensor<4x4xf32>
+  %y3 = ldn.diffuse %x, %w, %a {steps = 3} : tensor<4x4x8xf32>, tensor<3xf32>, tensor<8xf32> -> tensor<4x4x8xf32>
+  %r3 = linalg.generic {indexing_maps = [#btd, #tbd, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y3, %x : tensor<4x4x8xf32>, tensor<4x4x8xf32>) outs(%e : tensor<4x4x8xf32>) {
+  ^bb0(%v: f32, %u: f32, %init: f32):
+    %n = arith.addf %v, %u : f32
+    linalg.yield %n : f32
+  } -> tensor<4x4x8xf32>
+  %y4 = ldn.diffuse %x, %w, %a {steps = 4} : tensor<4x4x8xf32>, tensor<3xf32>, tensor<8xf32> -> tensor<4x4x8xf32>
+  %r4 = linalg.generic {indexing_maps = [#btd, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y4 : tensor<4x4x8xf32>) outs(%o : tensor<4x4x8xf32>) {
+  ^bb0(%v: f32, %init: f32):
+    %n = arith.addf %v, %init : f32
+    linalg.yield %n : f32
+  } -> tensor<4x4x8xf32>
+  return %r1, %y1, %r2, %r3, %r4 : tensor<4x4x8xf32>, tensor<4x4x8xf32>, tensor<4x4xf32>, tensor<4x4x8xf32>, tensor<4x4x8xf32>
+}
