@@ -29,6 +29,11 @@ struct ScanToKernel : OpRewritePattern<ScanOp> {
   LogicalResult matchAndRewrite(ScanOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    // A fusable epilogue: the kernel runs where it is (see fusableEpilogue).
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getResult(0));
+    OpBuilder::InsertionGuard guard(rewriter);
+    if (epilogue)
+      rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
     Value b = op.getB();
     auto dim = static_cast<int64_t>(op.getDim());
@@ -82,15 +87,14 @@ struct ScanToKernel : OpRewritePattern<ScanOp> {
     Value lastView = kernelView(rewriter, loc, last, view2, strides2);
     if (!initView)
       initView = lastView; // not read: has_init is false
-    if (failed(callKernel(rewriter, op, "scan", "ldn_gpu_scan",
-                          {aView, bView, initView, allView, lastView,
-                           boolConstant(rewriter, loc, op.getReverse()),
-                           hasInit})))
+    FailureOr<bool> fused = callKernelWithEpilogue(
+        rewriter, op, "scan", "ldn_gpu_scan",
+        {aView, bView, initView, allView, lastView,
+         boolConstant(rewriter, loc, op.getReverse()), hasInit},
+        epilogue, /*output=*/3);
+    if (failed(fused))
       return failure();
-    rewriter.replaceOp(op, {toResultTensor(rewriter, loc, all,
-                                           op.getResult(0).getType()),
-                            toResultTensor(rewriter, loc, last,
-                                           op.getResult(1).getType())});
+    replaceByBuffers(rewriter, op, {all, last}, *fused ? epilogue : nullptr);
     return success();
   }
 };
