@@ -62,21 +62,30 @@ static func::FuncOp lookupInLibrary(ModuleOp module, ModuleOp library,
   return func;
 }
 
-FailureOr<func::FuncOp>
-mlir::ldn::gpu_lowering::lookupOrDeclareKernel(ModuleOp module,
-                                               StringRef file,
-                                               StringRef name) {
-  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
-    return existing;
+/// The type of the function `name` of Kernels/`file`.mlir.
+static FailureOr<FunctionType>
+libraryFunctionType(ModuleOp module, StringRef file, StringRef name) {
   OwningOpRef<ModuleOp> library = parseKernelSource(module, file);
   if (!library)
     return failure();
   func::FuncOp func = lookupInLibrary(module, *library, file, name);
   if (!func)
     return failure();
+  return func.getFunctionType();
+}
+
+FailureOr<func::FuncOp>
+mlir::ldn::gpu_lowering::lookupOrDeclareKernel(ModuleOp module,
+                                               StringRef file,
+                                               StringRef name) {
+  if (auto existing = module.lookupSymbol<func::FuncOp>(name))
+    return existing;
+  FailureOr<FunctionType> type = libraryFunctionType(module, file, name);
+  if (failed(type))
+    return failure();
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
-  auto declaration = func::FuncOp::create(builder, func.getLoc(), name,
-                                          func.getFunctionType());
+  auto declaration =
+      func::FuncOp::create(builder, module.getLoc(), name, *type);
   declaration.setPrivate();
   declaration->setAttr(kKernelSourceAttr, builder.getStringAttr(file));
   return declaration;
@@ -183,18 +192,15 @@ FailureOr<bool> mlir::ldn::gpu_lowering::kernelOnlyStoresTo(
 FailureOr<func::FuncOp> mlir::ldn::gpu_lowering::declareKernelWithEpilogue(
     ModuleOp module, StringRef file, StringRef name, func::FuncOp epilogue,
     unsigned output, TypeRange extraTypes, ArrayAttr constants) {
-  OwningOpRef<ModuleOp> library = parseKernelSource(module, file);
-  if (!library)
+  FailureOr<FunctionType> type = libraryFunctionType(module, file, name);
+  if (failed(type))
     return failure();
-  func::FuncOp func = lookupInLibrary(module, *library, file, name);
-  if (!func)
-    return failure();
-  SmallVector<Type> inputs(func.getArgumentTypes());
+  SmallVector<Type> inputs(type->getInputs());
   llvm::append_range(inputs, extraTypes);
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
   auto declaration = func::FuncOp::create(
-      builder, func.getLoc(), (name + "_fused").str(),
-      builder.getFunctionType(inputs, func.getResultTypes()));
+      builder, module.getLoc(), (name + "_fused").str(),
+      builder.getFunctionType(inputs, type->getResults()));
   declaration.setPrivate();
   SymbolTable(module).insert(declaration); // renames it if taken
   declaration->setAttr(kKernelSourceAttr, builder.getStringAttr(file));
