@@ -56,9 +56,11 @@ def LDNFuseElementwise : Pass<"ldn-fuse-elementwise"> {
     (heads merged back into channels): the epilogue is then formed on the
     uncollapsed result, its other inputs expanded to match, and the
     collapse moves after it. Scalars (inputs, or values the body uses from
-    above) become scalar inputs; constants are copied into the body. If an input
-    is computed after the ldn op, the op moves down to the generic, as long
-    as its other results are not used in between.
+    above) become scalar inputs; constants are copied into the body. The
+    epilogue takes the generic's place, so its inputs may be computed after
+    the ldn op (the lowerings then run the op where the epilogue is). Of
+    several ldn results read by one generic, the one computed last anchors
+    the epilogue.
 
     Legality: the ldn result has the generic as its only use (through a
     single-use collapse_shape); the generic is all-parallel with one result

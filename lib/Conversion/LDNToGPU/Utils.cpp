@@ -125,6 +125,11 @@ ElementwiseOp gpu_lowering::fusableEpilogue(Operation *anchor, Value result) {
   for (Value value : epilogue->getOperands())
     if (getElementTypeOrSelf(value.getType()) != f32)
       return nullptr;
+  // An input made by the same kernel (another result of the op) would be
+  // read while it is written.
+  for (Value input : epilogue.getInputs())
+    if (input.getDefiningOp() == anchor)
+      return nullptr;
   // The fused kernel runs where the epilogue is (its inputs may be computed
   // after the op), so nothing before it may use the op's other results.
   if (epilogue->getBlock() != anchor->getBlock())

@@ -155,7 +155,8 @@ LogicalResult fuseIntoLoop(RewriterBase &rewriter, ElementwiseOp op) {
   auto result = dyn_cast<OpResult>(op.getSource());
   auto loop = result ? dyn_cast<scf::ForOp>(result.getOwner()) : nullptr;
   // The carried tensor keeps its type, so the map must too.
-  if (!loop || !usedOnlyBy(result, op) ||
+  // Same block: the map must not run where the program would not run it.
+  if (!loop || loop->getBlock() != op->getBlock() || !usedOnlyBy(result, op) ||
       op.getResult().getType() != op.getSource().getType())
     return failure();
   tensor::InsertSliceOp insert = findSliceInsert(loop, result);
@@ -293,20 +294,21 @@ void lowerUnfused(RewriterBase &rewriter, ElementwiseOp op) {
                                       op.getResult().getType()));
     return;
   }
-  // The collapses of the result are the map; other users (a later
-  // epilogue that reads it, say) get it expanded back.
+  // The collapses of the result like it are the map; other users (a later
+  // epilogue that reads it, say) get it expanded back to the source's sizes.
   SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
+  SmallVector<OpFoldResult> sizes = getSizes(rewriter, loc, op.getSource());
   Value expanded;
   for (OpOperand &use : llvm::make_early_inc_range(op->getUses())) {
     auto c = dyn_cast<tensor::CollapseShapeOp>(use.getOwner());
-    if (c && c.getReassociationIndices() == groups &&
-        c.getType() == mapped.getType()) {
-      rewriter.replaceOp(c, mapped);
+    if (c && c.getReassociationIndices() == groups) {
+      rewriter.replaceOp(
+          c, castToType(rewriter, loc, mapped, c.getResult().getType()));
       continue;
     }
     if (!expanded)
       expanded = tensor::ExpandShapeOp::create(
-          rewriter, loc, op.getResult().getType(), mapped, groups);
+          rewriter, loc, op.getResult().getType(), mapped, groups, sizes);
     rewriter.modifyOpInPlace(use.getOwner(), [&] { use.set(expanded); });
   }
   rewriter.eraseOp(op);

@@ -87,3 +87,20 @@ func.func @not_fused(%x: tensor<?x?x16xf32>, %w: tensor<3xf32>, %alpha: tensor<1
   }
   return %t, %e, %f, %n : tensor<?x?x16xf32>, tensor<?x?x8xf16>, tensor<?x?x16xf32>, index
 }
+
+// -----
+
+// Not fused: an input is the op's own other result, which the same kernel
+// writes.
+// CHECK-LABEL: func.func @own_result
+//       CHECK:   call @ldn_gpu_scan(
+//       CHECK:   ldn.elementwise
+func.func @own_result(%sa: tensor<?x?x16xf32>) -> tensor<?x?x16xf32> {
+  %hs, %last = ldn.scan %sa, %sa : tensor<?x?x16xf32>, tensor<?x?x16xf32> -> tensor<?x?x16xf32>, tensor<?x16xf32>
+  %f = ldn.elementwise %hs, %last : tensor<?x?x16xf32>, tensor<?x16xf32> -> tensor<?x?x16xf32> {
+  ^bb0(%hi: f32, %li: f32):
+    %r = arith.addf %hi, %li : f32
+    ldn.yield %r : f32
+  }
+  return %f : tensor<?x?x16xf32>
+}

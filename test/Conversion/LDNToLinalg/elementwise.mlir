@@ -74,3 +74,45 @@ func.func @accumulating(%v: tensor<?x?x16xf32>, %w: tensor<16x4xf32>, %bias: ten
   }
   return %s : tensor<?x?x16xf32>
 }
+
+// -----
+
+// An epilogue inside a branch stays there: the loop is not fused into, so
+// the map and its shape checks run only when the branch does.
+// CHECK-LABEL: func.func @guarded
+//       CHECK:   scf.for
+//       CHECK:   scf.if
+//       CHECK:     cf.assert
+//       CHECK:     linalg.generic
+func.func @guarded(%x: tensor<?x?x8xf32>, %delta: tensor<?x?x8xf32>, %a: tensor<8x4xf32>, %b: tensor<?x?x4xf32>, %c: tensor<?x?x4xf32>, %g: tensor<?x8xf32>, %p: i1) -> tensor<?x?x8xf32> {
+  %y, %h = ldn.selective_scan %x, %delta, %a, %b, %c : (tensor<?x?x8xf32>, tensor<?x?x8xf32>, tensor<8x4xf32>, tensor<?x?x4xf32>, tensor<?x?x4xf32>) -> (tensor<?x?x8xf32>, tensor<?x8x4xf32>)
+  %r = scf.if %p -> tensor<?x?x8xf32> {
+    %s = ldn.elementwise %y, %g : tensor<?x?x8xf32>, tensor<?x8xf32> -> tensor<?x?x8xf32> {
+    ^bb0(%yi: f32, %gi: f32):
+      %m = arith.mulf %yi, %gi : f32
+      ldn.yield %m : f32
+    }
+    scf.yield %s : tensor<?x?x8xf32>
+  } else {
+    scf.yield %y : tensor<?x?x8xf32>
+  }
+  return %r : tensor<?x?x8xf32>
+}
+
+// -----
+
+// A result collapsed with merged dynamic sizes and also used otherwise: the
+// other user gets the map expanded back with the source's sizes.
+// CHECK-LABEL: func.func @collapsed_and_used
+//       CHECK:   %[[M:.*]] = linalg.generic
+//       CHECK:   %[[X:.*]] = tensor.expand_shape %[[M]] {{\[}}[0, 1], [2]] output_shape
+//       CHECK:   return %[[X]], %[[M]]
+func.func @collapsed_and_used(%x: tensor<?x?x8xf32>, %bias: tensor<8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>) {
+  %r = ldn.elementwise %x, %bias : tensor<?x?x8xf32>, tensor<8xf32> -> tensor<?x?x8xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %m = arith.addf %a, %b : f32
+    ldn.yield %m : f32
+  }
+  %c = tensor.collapse_shape %r [[0, 1], [2]] : tensor<?x?x8xf32> into tensor<?x8xf32>
+  return %r, %c : tensor<?x?x8xf32>, tensor<?x8xf32>
+}

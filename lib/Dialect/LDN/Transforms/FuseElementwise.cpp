@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -26,6 +28,44 @@ using namespace mlir;
 using namespace mlir::ldn;
 
 namespace {
+/// Whether `user` (once) and tensor.dim ops are all the uses of `value`.
+bool usedOnlyBy(Value value, Operation *user) {
+  unsigned count = 0;
+  for (OpOperand &use : value.getUses()) {
+    if (use.getOwner() == user)
+      ++count;
+    else if (!isa<tensor::DimOp>(use.getOwner()))
+      return false;
+  }
+  return count == 1;
+}
+
+/// Replaces tensor.dim of `result` by the sizes its op reifies from its
+/// operands, so that `result` keeps one use.
+void answerSizeQueries(PatternRewriter &rewriter, OpResult result) {
+  SmallVector<tensor::DimOp> queries;
+  for (Operation *user : result.getUsers())
+    if (auto dim = dyn_cast<tensor::DimOp>(user))
+      queries.push_back(dim);
+  if (queries.empty())
+    return;
+  Operation *op = result.getOwner();
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  ReifiedRankedShapedTypeDims reified;
+  if (failed(reifyResultShapes(rewriter, op, reified)))
+    return;
+  for (tensor::DimOp dim : queries) {
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (!index)
+      continue;
+    rewriter.setInsertionPoint(dim);
+    rewriter.replaceOp(dim, getValueOrCreateConstantIndexOp(
+                                rewriter, dim.getLoc(),
+                                reified[result.getResultNumber()][*index]));
+  }
+}
+
 /// Whether `map` reads the trailing dimensions of the loops in order (the
 /// whole iteration space, a per-channel vector, or a scalar for none): the
 /// element that an epilogue input gives each result element.
@@ -63,6 +103,16 @@ FailureOr<Candidate> matchCandidate(linalg::GenericOp generic,
     return fail("the result is not written in loop order");
   if (generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
     return fail("the body reads the output");
+  // Scalar arithmetic only: no position (linalg.index), no tensor reads
+  // (a lookup table would get bounds checks with memory effects).
+  for (Operation &inner : generic.getRegion().front().without_terminator())
+    if (isa<linalg::IndexOp>(inner) ||
+        llvm::any_of(inner.getOperandTypes(),
+                     [](Type t) { return isa<ShapedType>(t); }) ||
+        llvm::any_of(inner.getResultTypes(),
+                     [](Type t) { return isa<ShapedType>(t); }) ||
+        inner.getNumRegions() != 0)
+      return fail("the body is not scalar arithmetic on the elements");
   std::optional<Candidate> found;
   for (OpOperand *input : generic.getDpsInputOperands()) {
     Value value = input->get();
@@ -76,7 +126,10 @@ FailureOr<Candidate> matchCandidate(linalg::GenericOp generic,
       continue;
     // Single use: the epilogue replaces the stored result, so nothing else
     // may want the unmapped one.
-    if (!result.hasOneUse() || (collapse && !collapse->hasOneUse()))
+    // (Size queries aside: the rewrite answers them from the op's shapes.)
+    if (!usedOnlyBy(result, collapse ? collapse.getOperation()
+                                     : generic.getOperation()) ||
+        (collapse && !collapse->hasOneUse()))
       continue;
     if (!generic.getMatchingIndexingMap(input).isIdentity())
       continue;
@@ -253,7 +306,12 @@ struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
       result = tensor::CollapseShapeOp::create(
           rewriter, loc, result,
           candidate->collapse.getReassociationIndices());
+    // Shapes as static as the generic's own result.
+    if (result.getType() != generic.getResult(0).getType())
+      result = tensor::CastOp::create(rewriter, loc,
+                                      generic.getResult(0).getType(), result);
     rewriter.replaceOp(generic, result);
+    answerSizeQueries(rewriter, candidate->anchorResult);
     return success();
   }
 };

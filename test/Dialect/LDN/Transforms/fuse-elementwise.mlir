@@ -144,3 +144,59 @@ func.func @illegal(%x: tensor<4x4x8xf32>, %w: tensor<3xf32>, %a: tensor<8xf32>, 
   } -> tensor<4x4x8xf32>
   return %r1, %y1, %r2, %r3, %r4 : tensor<4x4x8xf32>, tensor<4x4x8xf32>, tensor<4x4xf32>, tensor<4x4x8xf32>, tensor<4x4x8xf32>
 }
+
+// -----
+
+#btd = affine_map<(b, t, d) -> (b, t, d)>
+
+// Size queries of the ldn result are answered from its operands, and a
+// generic with a more static result type gets a cast back to it.
+// CHECK-LABEL: func.func @sizes_and_static
+//   CHECK-NOT:   tensor.dim %{{.*}}long_conv
+//       CHECK:   %[[Y:.*]] = ldn.long_conv
+//       CHECK:   %[[E:.*]] = ldn.elementwise %[[Y]] : tensor<?x?x16xf32> -> tensor<?x?x16xf32>
+//       CHECK:   %[[C:.*]] = tensor.cast %[[E]] : tensor<?x?x16xf32> to tensor<2x7x16xf32>
+//       CHECK:   return %[[C]]
+func.func @sizes_and_static(%v: tensor<?x?x16xf32>, %w: tensor<16x4xf32>) -> tensor<2x7x16xf32> {
+  %y = ldn.long_conv %v, %w : tensor<?x?x16xf32>, tensor<16x4xf32> -> tensor<?x?x16xf32>
+  %e = tensor.empty() : tensor<2x7x16xf32>
+  %r = linalg.generic {indexing_maps = [#btd, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y : tensor<?x?x16xf32>) outs(%e : tensor<2x7x16xf32>) {
+  ^bb0(%yi: f32, %init: f32):
+    %t = math.tanh %yi : f32
+    linalg.yield %t : f32
+  } -> tensor<2x7x16xf32>
+  return %r : tensor<2x7x16xf32>
+}
+
+// -----
+
+#btd = affine_map<(b, t, d) -> (b, t, d)>
+
+// Left alone: bodies that are not scalar arithmetic on the elements (the
+// position, a lookup table).
+// CHECK-LABEL: func.func @not_scalar_bodies
+//   CHECK-NOT:   ldn.elementwise
+func.func @not_scalar_bodies(%x: tensor<2x9x8xf32>, %w: tensor<3xf32>, %a: tensor<8xf32>, %lut: tensor<4xf32>) -> (tensor<2x9x8xf32>, tensor<2x9x8xf32>) {
+  %y1 = ldn.diffuse %x, %w, %a : tensor<2x9x8xf32>, tensor<3xf32>, tensor<8xf32> -> tensor<2x9x8xf32>
+  %e = tensor.empty() : tensor<2x9x8xf32>
+  %r1 = linalg.generic {indexing_maps = [#btd, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y1 : tensor<2x9x8xf32>) outs(%e : tensor<2x9x8xf32>) {
+  ^bb0(%v: f32, %init: f32):
+    %t = linalg.index 1 : index
+    %i = arith.index_cast %t : index to i32
+    %f = arith.sitofp %i : i32 to f32
+    %m = arith.mulf %v, %f : f32
+    linalg.yield %m : f32
+  } -> tensor<2x9x8xf32>
+  %y2 = ldn.diffuse %x, %w, %a {steps = 2} : tensor<2x9x8xf32>, tensor<3xf32>, tensor<8xf32> -> tensor<2x9x8xf32>
+  %r2 = linalg.generic {indexing_maps = [#btd, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y2 : tensor<2x9x8xf32>) outs(%e : tensor<2x9x8xf32>) {
+  ^bb0(%v: f32, %init: f32):
+    %c0 = arith.constant 0 : index
+    %l = tensor.extract %lut[%c0] : tensor<4xf32>
+    %m = arith.mulf %v, %l : f32
+    linalg.yield %m : f32
+  } -> tensor<2x9x8xf32>
+  return %r1, %r2 : tensor<2x9x8xf32>, tensor<2x9x8xf32>
+}
