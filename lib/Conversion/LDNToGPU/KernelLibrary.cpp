@@ -147,8 +147,12 @@ collectOnlyStores(Value buffer) {
                      memref::ExpandShapeOp, memref::CollapseShapeOp,
                      memref::CastOp>(user)) {
         views.push_back(user->getResult(0));
-      } else if (!isa<memref::DimOp, memref::ExtractStridedMetadataOp>(
-                     user)) {
+      } else if (auto metadata =
+                     dyn_cast<memref::ExtractStridedMetadataOp>(user)) {
+        // Sizes and strides are queries; the base buffer aliases the
+        // output, so its uses are followed like a view's.
+        views.push_back(metadata.getBaseBuffer());
+      } else if (!isa<memref::DimOp>(user)) {
         return std::nullopt;
       }
     }
