@@ -173,6 +173,13 @@ static func::FuncOp outlineEpilogue(RewriterBase &rewriter,
 FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
     RewriterBase &rewriter, Operation *op, StringRef file, StringRef name,
     ValueRange args, ElementwiseOp epilogue, unsigned output) {
+  auto unfused = [&]() -> FailureOr<bool> {
+    if (failed(callKernel(rewriter, op, file, name, args)))
+      return failure();
+    return false;
+  };
+  if (!epilogue)
+    return unfused();
   auto module = op->getParentOfType<ModuleOp>();
   // The call site's constant arguments: the fused copy is specialized to
   // them, which removes the code paths other flags would take.
@@ -184,19 +191,12 @@ FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
     constantArgs.push_back(value);
   }
   ArrayAttr constants = rewriter.getArrayAttr(constantArgs);
-  bool fuse = false;
-  if (epilogue) {
-    FailureOr<bool> onlyStores =
-        kernelOnlyStoresTo(module, file, name, output, constants);
-    if (failed(onlyStores))
-      return failure();
-    fuse = *onlyStores;
-  }
-  if (!fuse) {
-    if (failed(callKernel(rewriter, op, file, name, args)))
-      return failure();
-    return false;
-  }
+  FailureOr<bool> onlyStores =
+      kernelOnlyStoresTo(module, file, name, output, constants);
+  if (failed(onlyStores))
+    return failure();
+  if (!*onlyStores)
+    return unfused();
   Location loc = op->getLoc();
   // Before the kernel indexes the inputs.
   lowering::assertTrailingSizes(

@@ -228,7 +228,6 @@ struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
     };
     SmallVector<PlannedInput> planned;
     SmallVector<unsigned> inputNumbers;
-    SmallVector<Value> availableValues;
     auto plan = [&](Value value) -> LogicalResult {
       PlannedInput input{value, std::nullopt};
       auto type = dyn_cast<RankedTensorType>(value.getType());
@@ -242,7 +241,6 @@ struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
         input.expansion = *expansion;
       }
       planned.push_back(input);
-      availableValues.push_back(value);
       return success();
     };
     for (OpOperand *input : generic.getDpsInputOperands()) {
