@@ -328,6 +328,17 @@ struct LongConvOptions {
 Result<Array> longConv(const Array &v, const Array &kernel,
                        const LongConvOptions &options);
 
+//===----------------------------------------------------------------------===//
+// 11. ldn.ssm_conv
+//===----------------------------------------------------------------------===//
+
+/// u: [B,T,G·Hg], inProj: [G,Hg,Ng], kernel: [G·Ng,Lk], outProj: [G,Ng,Mg].
+/// Returns [B,T,G·Mg]: the per-head projection of u, longConv of it, and
+/// the per-head projection of that.
+Result<Array> ssmConv(const Array &u, const Array &inProj,
+                      const Array &kernel, const Array &outProj,
+                      const LongConvOptions &options);
+
 } // namespace ldn::reference
 
 #endif // LDN_REFERENCE_REFERENCE_H

@@ -124,4 +124,55 @@ Result<Array> longConv(const Array &v, const Array &kernel,
   return result;
 }
 
+//===----------------------------------------------------------------------===//
+// ldn.ssm_conv
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// out[b, t, g·No + o] = Σ_i in[b, t, g·Ni + i] · weight[g, i, o] for a
+/// weight [G, Ni, No]: a block-diagonal projection of the channels.
+Array projectHeads(const Array &in, const Array &weight) {
+  const int64_t B = in.dim(0), T = in.dim(1), G = weight.dim(0),
+                Ni = weight.dim(1), No = weight.dim(2);
+  Array out({B, T, G * No});
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t g = 0; g < G; ++g)
+        for (int64_t o = 0; o < No; ++o) {
+          double sum = 0.0;
+          for (int64_t i = 0; i < Ni; ++i)
+            sum += in.at({b, t, g * Ni + i}) * weight.at({g, i, o});
+          out.at({b, t, g * No + o}) = sum;
+        }
+  return out;
+}
+} // namespace
+
+Result<Array> ssmConv(const Array &u, const Array &inProj,
+                      const Array &kernel, const Array &outProj,
+                      const LongConvOptions &options) {
+  detail::Checker check("ldn.ssm_conv");
+  check.wellFormed("u", u)
+      .wellFormed("in_proj", inProj)
+      .wellFormed("kernel", kernel)
+      .wellFormed("out_proj", outProj)
+      .rank("u", u, 3, "[B,T,H]")
+      .rank("in_proj", inProj, 3, "[G,Hg,Ng]")
+      .rank("kernel", kernel, 2, "[N,Lk]")
+      .rank("out_proj", outProj, 3, "[G,Ng,Mg]");
+  if (check.failed())
+    return check.error();
+  const int64_t G = inProj.dim(0);
+  check.dim("u", u, 2, G * inProj.dim(1), "G·Hg of 'in_proj'")
+      .dim("out_proj", outProj, 0, G, "G, dim 0 of 'in_proj'")
+      .dim("out_proj", outProj, 1, inProj.dim(2), "Ng, dim 2 of 'in_proj'");
+  if (check.failed())
+    return check.error();
+  // longConv checks the kernel against the G·Ng projected channels.
+  Result<Array> x = longConv(projectHeads(u, inProj), kernel, options);
+  if (!x.ok())
+    return x;
+  return projectHeads(*x, outProj);
+}
+
 } // namespace ldn::reference

@@ -269,6 +269,14 @@ LogicalResult Evaluator::evaluateLDN(Operation *op) {
                      ref::longConv(tensor(o.getV()), tensor(o.getKernel()),
                                    options));
       })
+      .Case([&](mlir::ldn::SsmConvOp o) {
+        ref::LongConvOptions options;
+        options.bidirectional = o.getBidirectional();
+        return store(op, o.getY(),
+                     ref::ssmConv(tensor(o.getU()), tensor(o.getInProj()),
+                                  tensor(o.getKernel()), tensor(o.getOutProj()),
+                                  options));
+      })
       .Default([&](Operation *) { return fail(op, "unknown ldn op"); });
 }
 

@@ -432,6 +432,54 @@ def LDN_LongConvOp : LDN_InferredOp<"long_conv"> {
 }
 
 //===----------------------------------------------------------------------===//
+// ldn.ssm_conv
+//===----------------------------------------------------------------------===//
+
+def LDN_SsmConvOp : LDN_InferredOp<"ssm_conv"> {
+  let summary = "Projected long convolution: per-head in-projection, long_conv, out-projection";
+  let description = [{
+    The LDNN state-space layer's linear part as one op (ops.md section 11),
+    formed by `ldn-fuse-ssm-conv` so that the lowerings can keep the
+    `[B, T, N]` intermediates of one batch row in cache (CPU) or never
+    store the projected input (GPU):
+
+    ```
+    v[b, t, g·Ng + n] = Σ_i u[b, t, g·Hg + i] · in_proj[g, i, n]
+    x = ldn.long_conv(v, kernel)        (bidirectional, strategy as there)
+    y[b, t, g·Mg + o] = Σ_n x[b, t, g·Ng + n] · out_proj[g, n, o]
+    ```
+
+    Operands: `u: [B,T,H]`, `in_proj: [G,Hg,Ng]`, `kernel: [N,Lk]`,
+    `out_proj: [G,Ng,Mg]` with `H = G·Hg`, `N = G·Ng`; result `[B,T,M]`,
+    `M = G·Mg`. G is the number of heads (block-diagonal projections); a
+    dense projection has G = 1. The channel sizes (H, the weights, the
+    kernel's N) are static; B, T and Lk may be dynamic.
+
+    Example (LDNN: 4 heads, H = M = 64, N = 16):
+
+    ```mlir
+    %y = ldn.ssm_conv %u, %b_tilde, %kern, %c_tilde
+         {bidirectional = true, strategy = #ldn.conv_strategy<fft>}
+         : tensor<?x?x64xf32>, tensor<4x16x4xf32>, tensor<16x?xf32>,
+           tensor<4x4x16xf32> -> tensor<?x?x64xf32>
+    ```
+  }];
+  let arguments = (ins
+    LDN_Tensor3D:$u,
+    LDN_Tensor3D:$in_proj,
+    LDN_Tensor2D:$kernel,
+    LDN_Tensor3D:$out_proj,
+    DefaultValuedAttr<BoolAttr, "false">:$bidirectional,
+    DefaultValuedAttr<LDN_ConvStrategyAttr,
+                      "::mlir::ldn::ConvStrategy::automatic">:$strategy);
+  let results = (outs LDN_Tensor3D:$y);
+  let assemblyFormat = [{
+    $u `,` $in_proj `,` $kernel `,` $out_proj attr-dict `:` type($u) `,`
+    type($in_proj) `,` type($kernel) `,` type($out_proj) `->` type($y)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // ldn.elementwise and ldn.yield: fused prologues and epilogues
 //===----------------------------------------------------------------------===//
 

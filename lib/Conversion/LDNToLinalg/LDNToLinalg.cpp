@@ -35,6 +35,7 @@ void mlir::ldn::populateLDNToLinalgPatterns(RewritePatternSet &patterns,
   lowering::populateLrpeLowering(patterns);
   lowering::populateSsmKernelLowering(patterns);
   lowering::populateLongConvLowering(patterns, fftThreshold);
+  lowering::populateSsmConvLowering(patterns);
 }
 
 void mlir::ldn::insertRuntimeDimChecks(OpBuilder &builder, Operation *op) {

@@ -26,6 +26,7 @@ void populateLinearAttentionLowering(RewritePatternSet &patterns);
 void populateAdditiveDecayLowering(RewritePatternSet &patterns);
 void populateLrpeLowering(RewritePatternSet &patterns);
 void populateSsmKernelLowering(RewritePatternSet &patterns);
+void populateSsmConvLowering(RewritePatternSet &patterns);
 void populateLongConvLowering(RewritePatternSet &patterns,
                               int64_t fftThreshold);
 

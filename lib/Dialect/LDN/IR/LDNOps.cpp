@@ -162,6 +162,7 @@ LDN_COMPATIBLE_RETURN_TYPES(LinearAttentionOp)
 LDN_COMPATIBLE_RETURN_TYPES(AdditiveDecayOp)
 LDN_COMPATIBLE_RETURN_TYPES(LrpeOp)
 LDN_COMPATIBLE_RETURN_TYPES(LongConvOp)
+LDN_COMPATIBLE_RETURN_TYPES(SsmConvOp)
 #undef LDN_COMPATIBLE_RETURN_TYPES
 
 //===----------------------------------------------------------------------===//
@@ -790,6 +791,76 @@ LongConvOp::reifyResultShapes(OpBuilder &b,
 }
 
 //===----------------------------------------------------------------------===//
+// ldn.ssm_conv
+//===----------------------------------------------------------------------===//
+
+/// Checks what checkLongConv checks of the inner convolution, on top of the
+/// projections' static shapes: [G,Hg,Ng] and [G,Ng,Mg] over H = G·Hg input
+/// and N = G·Ng kernel channels.
+static LogicalResult checkSsmConv(SsmConvOp::Adaptor ad,
+                                  const ShapeChecker &c) {
+  Shaped u, in, kernel, out;
+  if (failed(c.get(u, "u", ad.getU(), {3})) ||
+      failed(c.get(in, "in_proj", ad.getInProj(), {3})) ||
+      failed(c.get(kernel, "kernel", ad.getKernel(), {2})) ||
+      failed(c.get(out, "out_proj", ad.getOutProj(), {3})))
+    return failure();
+  for (const Shaped &s : {in, out})
+    if (!s.type.hasStaticShape())
+      return c.fail("'" + s.name + "' must have a static shape");
+  if (u.type.isDynamicDim(2) || kernel.type.isDynamicDim(0))
+    return c.fail("the channel sizes ('u' dimension 2, 'kernel' dimension "
+                  "0) must be static");
+  if (failed(c.sameDim("heads G", in, 0, out, 0)) ||
+      failed(c.sameDim(kState, in, 2, out, 1)))
+    return failure();
+  int64_t groups = in.dim(0);
+  if (u.dim(2) != groups * in.dim(1))
+    return c.fail("'u' has " + Twine(u.dim(2)) + " channels but 'in_proj' " +
+                  "takes G·Hg = " + Twine(groups * in.dim(1)));
+  if (kernel.dim(0) != groups * in.dim(2))
+    return c.fail("'kernel' has " + Twine(kernel.dim(0)) +
+                  " rows but the projections make G·Ng = " +
+                  Twine(groups * in.dim(2)) + " channels");
+  int64_t lags = kernel.dim(1);
+  if (ShapedType::isDynamic(lags))
+    return success();
+  if (!ad.getBidirectional() && lags < 1)
+    return c.fail("'kernel' must hold at least one lag");
+  if (ad.getBidirectional() && (lags < 2 || lags % 2 != 0))
+    return c.fail("a bidirectional 'kernel' holds 2L lags (L >= 1, as made by "
+                  "ldn.ssm_kernel), got " +
+                  Twine(lags));
+  return success();
+}
+
+LogicalResult SsmConvOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor ad,
+                                          SmallVectorImpl<Type> &types) {
+  if (failed(checkSsmConv(ad, ShapeChecker(loc, getOperationName()))))
+    return failure();
+  auto u = cast<RankedTensorType>(ad.getU().getType());
+  auto out = cast<RankedTensorType>(ad.getOutProj().getType());
+  types.push_back(RankedTensorType::get(
+      {u.getDimSize(0), u.getDimSize(1), out.getDimSize(0) * out.getDimSize(2)},
+      u.getElementType()));
+  return success();
+}
+
+LogicalResult SsmConvOp::verify() {
+  return checkSsmConv(Adaptor(*this), ShapeChecker(getLoc(), getOperationName()));
+}
+
+LogicalResult
+SsmConvOp::reifyResultShapes(OpBuilder &b,
+                             ReifiedRankedShapedTypeDims &shapes) {
+  // M is static; B and T are u's.
+  shapes.push_back(reifyLike(b, getLoc(), getY(), getU()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Run-time shape checks
 //===----------------------------------------------------------------------===//
 
@@ -921,6 +992,9 @@ void mlir::ldn::getRuntimeDimConstraints(
       .Case([&](SsmKernelOp o) { return checkSsmKernel(o, checker(o)); })
       .Case([&](LongConvOp o) {
         return checkLongConv(LongConvOp::Adaptor(o), checker(o));
+      })
+      .Case([&](SsmConvOp o) {
+        return checkSsmConv(SsmConvOp::Adaptor(o), checker(o));
       })
       .Case([&](ElementwiseOp o) {
         addElementwiseDimConstraints(o, constraints);
