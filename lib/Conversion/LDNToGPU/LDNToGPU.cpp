@@ -43,6 +43,7 @@ struct LDNToGPUPass : ldn::impl::LDNToGPUBase<LDNToGPUPass> {
     gpu_lowering::populateLrpeKernel(patterns);
     gpu_lowering::populateSsmKernelKernel(patterns);
     gpu_lowering::populateSelectiveScanKernel(patterns);
+    gpu_lowering::populateSsmConvKernel(patterns);
     // Each pattern replaces one ldn op by a kernel call; nothing it creates
     // matches again, so a single walk suffices.
     GreedyRewriteConfig config;

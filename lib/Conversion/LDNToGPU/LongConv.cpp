@@ -51,40 +51,16 @@ struct LongConvToKernel : OpRewritePattern<LongConvOp> {
       rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
 
-    // A bidirectional kernel holds 2L lags: the verifier checked a static
-    // length, a dynamic one is checked here as in the CPU lowering.
-    Value kernel = op.getKernel();
-    if (op.getBidirectional() &&
-        cast<RankedTensorType>(kernel.getType()).isDynamicDim(1)) {
-      Value lags = lowering::getDim(rewriter, loc, kernel, 1);
-      Value parity = arith::RemUIOp::create(rewriter, loc, lags,
-                                            indexConstant(rewriter, loc, 2));
-      Value even =
-          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, parity,
-                                indexConstant(rewriter, loc, 0));
-      cf::AssertOp::create(rewriter, loc, even,
-                           "ldn.long_conv: a bidirectional 'kernel' must hold "
-                           "an even number 2L of lags");
-    }
-
     Value v = op.getV();
     SmallVector<OpFoldResult> sizes = lowering::getSizes(rewriter, loc, v);
     SmallVector<OpFoldResult> strides = rowMajorStrides(rewriter, loc, sizes);
-    SmallVector<OpFoldResult> kernelSizes =
-        lowering::getSizes(rewriter, loc, kernel);
     Value vView = kernelView(rewriter, loc, toInputBuffer(rewriter, loc, v),
                              sizes, strides);
-    Value kView =
-        kernelView(rewriter, loc, toInputBuffer(rewriter, loc, kernel),
-                   kernelSizes, rowMajorStrides(rewriter, loc, kernelSizes));
     Value y = allocOutputBuffer(rewriter, loc, sizes);
     Value yView = kernelView(rewriter, loc, y, sizes, strides);
-    FailureOr<bool> fused = callKernelWithEpilogue(
-        rewriter, op, "long_conv", "ldn_gpu_long_conv",
-        {vView, kView, yView,
-         boolConstant(rewriter, loc, op.getBidirectional()),
-         indexConstant(rewriter, loc, strategyCode(op.getStrategy()))},
-        epilogue, /*output=*/2);
+    FailureOr<bool> fused =
+        callLongConvKernel(rewriter, op, vView, op.getKernel(), yView,
+                           op.getBidirectional(), op.getStrategy(), epilogue);
     if (failed(fused))
       return failure();
     replaceByBuffers(rewriter, op, {y}, *fused ? epilogue : nullptr);
@@ -92,6 +68,36 @@ struct LongConvToKernel : OpRewritePattern<LongConvOp> {
   }
 };
 } // namespace
+
+FailureOr<bool> gpu_lowering::callLongConvKernel(
+    RewriterBase &rewriter, Operation *op, Value vView, Value kernel,
+    Value yView, bool bidirectional, ConvStrategy strategy,
+    ElementwiseOp epilogue) {
+  Location loc = op->getLoc();
+  // A bidirectional kernel holds 2L lags: the verifier checked a static
+  // length, a dynamic one is checked here as in the CPU lowering.
+  if (bidirectional && cast<RankedTensorType>(kernel.getType()).isDynamicDim(1)) {
+    Value lags = lowering::getDim(rewriter, loc, kernel, 1);
+    Value parity = arith::RemUIOp::create(rewriter, loc, lags,
+                                          indexConstant(rewriter, loc, 2));
+    Value even =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, parity,
+                              indexConstant(rewriter, loc, 0));
+    cf::AssertOp::create(rewriter, loc, even,
+                         "ldn.long_conv: a bidirectional 'kernel' must hold "
+                         "an even number 2L of lags");
+  }
+  SmallVector<OpFoldResult> kernelSizes =
+      lowering::getSizes(rewriter, loc, kernel);
+  Value kView =
+      kernelView(rewriter, loc, toInputBuffer(rewriter, loc, kernel),
+                 kernelSizes, rowMajorStrides(rewriter, loc, kernelSizes));
+  return callKernelWithEpilogue(
+      rewriter, op, "long_conv", "ldn_gpu_long_conv",
+      {vView, kView, yView, boolConstant(rewriter, loc, bidirectional),
+       indexConstant(rewriter, loc, strategyCode(strategy))},
+      epilogue, /*output=*/2);
+}
 
 void gpu_lowering::populateLongConvKernel(RewritePatternSet &patterns) {
   patterns.add<LongConvToKernel>(patterns.getContext());

@@ -9,6 +9,8 @@
 #ifndef LDN_LIB_CONVERSION_LDNTOGPU_PATTERNS_H
 #define LDN_LIB_CONVERSION_LDNTOGPU_PATTERNS_H
 
+#include "ldn/IR/LDNOps.h"
+
 namespace mlir {
 class RewritePatternSet;
 namespace ldn::gpu_lowering {
@@ -22,6 +24,16 @@ void populateLongConvKernel(RewritePatternSet &patterns);
 void populateLrpeKernel(RewritePatternSet &patterns);
 void populateSsmKernelKernel(RewritePatternSet &patterns);
 void populateSelectiveScanKernel(RewritePatternSet &patterns);
+void populateSsmConvKernel(RewritePatternSet &patterns);
+
+/// Calls the long_conv kernel (LongConv.cpp) on kernel views of v and y
+/// (see Utils.h), checking a dynamic bidirectional `kernel`'s length first;
+/// `epilogue` as for callKernelWithEpilogue. For ldn.long_conv and the
+/// convolution inside ldn.ssm_conv.
+FailureOr<bool> callLongConvKernel(RewriterBase &rewriter, Operation *op,
+                                   Value vView, Value kernel, Value yView,
+                                   bool bidirectional, ConvStrategy strategy,
+                                   ElementwiseOp epilogue);
 
 } // namespace ldn::gpu_lowering
 } // namespace mlir

@@ -1,0 +1,87 @@
+//===- SsmConv.cpp - ldn.ssm_conv as projection, long_conv, projection ----===//
+//
+// Three kernel calls: the in-projection into v [B, T, N], the long_conv
+// kernel into x [B, T, N], and the out-projection into the result, which
+// applies a fused epilogue as it stores (Kernels/ssm_conv.mlir). Against
+// the unfused model this drops the zero fills and the partial sums of the
+// projections' reductions and the epilogue's separate pass over [B, T, M].
+//
+//===----------------------------------------------------------------------===//
+
+#include "Patterns.h"
+#include "Utils.h"
+
+#include "ldn/Conversion/Passes.h"
+#include "ldn/IR/LDNOps.h"
+
+#include "../LDNToLinalg/Utils.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::ldn;
+using namespace mlir::ldn::gpu_lowering;
+
+namespace {
+/// The kernel view of a new [B, T, channels] buffer, and the buffer.
+std::pair<Value, Value> allocRows(OpBuilder &b, Location loc,
+                                  ArrayRef<OpFoldResult> rows,
+                                  int64_t channels) {
+  SmallVector<OpFoldResult> sizes(rows);
+  sizes.push_back(b.getIndexAttr(channels));
+  Value buffer = allocOutputBuffer(b, loc, sizes);
+  return {buffer,
+          kernelView(b, loc, buffer, sizes, rowMajorStrides(b, loc, sizes))};
+}
+
+/// The kernel view of an input tensor, row-major.
+Value inputView(OpBuilder &b, Location loc, Value tensor) {
+  SmallVector<OpFoldResult> sizes = lowering::getSizes(b, loc, tensor);
+  return kernelView(b, loc, toInputBuffer(b, loc, tensor), sizes,
+                    rowMajorStrides(b, loc, sizes));
+}
+
+struct SsmConvToKernels : OpRewritePattern<SsmConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(SsmConvOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getY());
+    OpBuilder::InsertionGuard guard(rewriter);
+    if (epilogue)
+      rewriter.setInsertionPoint(epilogue);
+    insertRuntimeDimChecks(rewriter, op);
+
+    SmallVector<OpFoldResult> rows =
+        lowering::getSizes(rewriter, loc, op.getU());
+    rows.pop_back();
+    int64_t channels = op.getKernel().getType().getDimSize(0);
+    Value uView = inputView(rewriter, loc, op.getU());
+    auto [v, vView] = allocRows(rewriter, loc, rows, channels);
+    if (failed(callKernel(rewriter, op, "ssm_conv", "ldn_gpu_ssm_conv_project",
+                          {uView, inputView(rewriter, loc, op.getInProj()),
+                           vView})))
+      return failure();
+    auto [x, xView] = allocRows(rewriter, loc, rows, channels);
+    if (failed(callLongConvKernel(rewriter, op, vView, op.getKernel(), xView,
+                                  op.getBidirectional(), op.getStrategy(),
+                                  /*epilogue=*/nullptr)))
+      return failure();
+    auto [y, yView] =
+        allocRows(rewriter, loc, rows, op.getType().getDimSize(2));
+    FailureOr<bool> fused = callKernelWithEpilogue(
+        rewriter, op, "ssm_conv", "ldn_gpu_ssm_conv_project",
+        {xView, inputView(rewriter, loc, op.getOutProj()), yView}, epilogue,
+        /*output=*/2);
+    if (failed(fused))
+      return failure();
+    replaceByBuffers(rewriter, op, {y}, *fused ? epilogue : nullptr);
+    return success();
+  }
+};
+} // namespace
+
+void gpu_lowering::populateSsmConvKernel(RewritePatternSet &patterns) {
+  patterns.add<SsmConvToKernels>(patterns.getContext());
+}
