@@ -42,10 +42,13 @@ void ldn::stages::addModelToLinalg(OpPassManager &pm, bool fuse) {
                               /*validationOptions=*/std::nullopt);
   // arith/math written directly on tensors become elementwise generics.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
-  // Elementwise consumers of ldn results become fused epilogues, once
-  // TOSA and tensor arithmetic are generics too.
-  if (fuse)
+  // Contractions next to ldn ops fuse with them once TOSA is linalg too,
+  // and then elementwise consumers of ldn results (TOSA and tensor
+  // arithmetic are generics by now) become fused epilogues.
+  if (fuse) {
+    pm.addPass(createLDNFuseSsmConv());
     pm.addPass(createLDNFuseElementwise());
+  }
   // Run-time checks for the upstream ops of the model (sizes that must
   // agree, indices in bounds); the ldn lowerings add their own for ldn ops
   // and are not instrumented.

@@ -41,6 +41,53 @@ def LDNFuseDiffusionSteps : Pass<"ldn-fuse-diffusion-steps"> {
   }];
 }
 
+def LDNFuseSsmConv : Pass<"ldn-fuse-ssm-conv"> {
+  let summary = "Fuse the LDNN chain projection -> long_conv -> projection into ldn.ssm_conv";
+  let description = [{
+    An `ldn.long_conv` between an input projection `v = B̃u` and an output
+    projection `y = C̃x` (LDNN's disentangled SSM layer, models.md section
+    4) becomes one `ldn.ssm_conv` (ops.md section 11). Its lowerings never
+    write the `[B, T, N]` intermediates for the whole batch: the CPU
+    computes them one batch row at a time, in cache; the GPU path drops the
+    projections' zero fills and partial sums. A following elementwise map
+    (`2·C̃x + D⊙u`, GELU) then becomes the op's epilogue
+    (`ldn-fuse-elementwise`, which runs after this pass).
+
+    A projection is a contraction `out += in · W` from a zero fill, either
+    per head (a `linalg.generic` over `(b, t, g, o, i)` between a channel
+    split `[[0], [1], [2, 3]]` of its input and the merge of its result) or
+    dense (a `linalg.generic` or `linalg.batch_matmul` over `(b, t, n, k)`
+    reading `in[b, t, k]` and `W[k, n]`, one head).
+
+    Legality: f32 throughout; the input projection's result and the
+    convolution's result each have one use (through the channel split or
+    merge); static weights and channel sizes; both projections split the
+    channels into the same heads with the same channels per head. Anything
+    else is left alone.
+
+    Before:
+
+    ```mlir
+    %un4 = tensor.expand_shape %u [[0], [1], [2, 3]] ... into tensor<?x?x4x16xf32>
+    %v4 = linalg.generic {...(b, t, g, o, i)...} ins(%un4, %b_tilde : ...) outs(%zero_fill : ...)
+    %v = tensor.collapse_shape %v4 [[0], [1], [2, 3]] ... into tensor<?x?x16xf32>
+    %x = ldn.long_conv %v, %kern {bidirectional = true} : ...
+    %x4 = tensor.expand_shape %x [[0], [1], [2, 3]] ... into tensor<?x?x4x4xf32>
+    %y4 = linalg.generic {...(b, t, g, o, i)...} ins(%x4, %c_tilde : ...) outs(%zero_fill2 : ...)
+    %y = tensor.collapse_shape %y4 [[0], [1], [2, 3]] ... into tensor<?x?x64xf32>
+    ```
+
+    After:
+
+    ```mlir
+    %y = ldn.ssm_conv %u, %b_tilde, %kern, %c_tilde {bidirectional = true}
+         : tensor<?x?x64xf32>, tensor<4x16x4xf32>, tensor<16x?xf32>,
+           tensor<4x4x16xf32> -> tensor<?x?x64xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def LDNFuseElementwise : Pass<"ldn-fuse-elementwise"> {
   let summary = "Turn elementwise consumers of ldn results into fused epilogues";
   let description = [{
