@@ -234,5 +234,53 @@ TEST(LongConvTest, RejectsMismatchedShapes) {
   expectError(longConv(v, Array(Shape{3}), convOptions(false)), {"'kernel'"});
 }
 
+TEST(SsmConvTest, SmallCaseByHand) {
+  // One head: v = u0 + 2 u1, causal taps [1, 0.5], y = [3 x, -x].
+  const Array u = must(Array::fromData({1, 2, 2}, {1, 1, 2, 0}));
+  const Array inProj = must(Array::fromData({1, 2, 1}, {1, 2}));
+  const Array kernel = must(Array::fromData({1, 2}, {1, 0.5}));
+  const Array outProj = must(Array::fromData({1, 1, 2}, {3, -1}));
+  // v = [3, 2]; x = [3, 2 + 0.5 * 3].
+  const Array want = must(Array::fromData({1, 2, 2}, {9, -3, 10.5, -3.5}));
+  expectClose(must(ssmConv(u, inProj, kernel, outProj, convOptions(false))),
+              want, 1e-15);
+}
+
+TEST(SsmConvTest, PerHeadIdentityProjectionsLeaveTheConvolution) {
+  // G = 3 heads of one channel each, identity weights: y = longConv(u).
+  for (bool bidirectional : {false, true})
+    for (int64_t T : kAwkwardLengths) {
+      const Array u = randomArray({2, T, 3}, 11 + T);
+      const Array kernel = randomArray({3, 8}, 12 + T);
+      const Array identity = must(Array::fromData({3, 1, 1}, {1, 1, 1}));
+      expectClose(must(ssmConv(u, identity, kernel, identity,
+                               convOptions(bidirectional))),
+                  must(longConv(u, kernel, convOptions(bidirectional))),
+                  1e-15);
+    }
+}
+
+TEST(SsmConvTest, RejectsMismatchedShapes) {
+  const Array u(Shape{2, 10, 4});
+  const Array kernel(Shape{6, 8});
+  // 2 heads of 2 inputs and 3 states; 2 heads of 3 states and 5 outputs.
+  const Array inProj(Shape{2, 2, 3}), outProj(Shape{2, 3, 5});
+  expectError(ssmConv(Array(Shape{2, 10, 5}), inProj, kernel, outProj,
+                      convOptions(false)),
+              {"'u'", "G·Hg"});
+  expectError(ssmConv(u, inProj, kernel, Array(Shape{3, 3, 5}),
+                      convOptions(false)),
+              {"'out_proj'", "G, dim 0"});
+  expectError(ssmConv(u, inProj, kernel, Array(Shape{2, 2, 5}),
+                      convOptions(false)),
+              {"'out_proj'", "Ng, dim 2"});
+  expectError(ssmConv(u, inProj, Array(Shape{5, 8}), outProj,
+                      convOptions(false)),
+              {"'kernel'", "dimension 0 is 5"});
+  expectError(ssmConv(u, Array(Shape{2, 2}), kernel, outProj,
+                      convOptions(false)),
+              {"'in_proj'"});
+}
+
 } // namespace
 } // namespace ldn::reference

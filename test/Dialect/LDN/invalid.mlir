@@ -803,3 +803,68 @@ func.func @f(%y: tensor<?x8xf32>) {
   // expected-error @+1 {{'ldn.yield' op expects parent op 'ldn.elementwise'}}
   ldn.yield %y : tensor<?x8xf32>
 }
+
+// -----
+
+func.func @f(%u: tensor<?x?x8xf32>, %bp: tensor<2x4x3xf32>, %k: tensor<6x16xf32>, %cp: tensor<?x3x5xf32>) {
+  // expected-error @+1 {{'ldn.ssm_conv' op 'out_proj' must have a static shape}}
+  %0 = ldn.ssm_conv %u, %bp, %k, %cp : tensor<?x?x8xf32>, tensor<2x4x3xf32>, tensor<6x16xf32>, tensor<?x3x5xf32> -> tensor<?x?x10xf32>
+  return
+}
+
+// -----
+
+func.func @f(%u: tensor<?x?x?xf32>, %bp: tensor<2x4x3xf32>, %k: tensor<6x16xf32>, %cp: tensor<2x3x5xf32>) {
+  // expected-error @+1 {{'ldn.ssm_conv' op the channel sizes ('u' dimension 2, 'kernel' dimension 0) must be static}}
+  %0 = ldn.ssm_conv %u, %bp, %k, %cp : tensor<?x?x?xf32>, tensor<2x4x3xf32>, tensor<6x16xf32>, tensor<2x3x5xf32> -> tensor<?x?x10xf32>
+  return
+}
+
+// -----
+
+func.func @f(%u: tensor<?x?x8xf32>, %bp: tensor<2x4x3xf32>, %k: tensor<6x16xf32>, %cp: tensor<4x3x5xf32>) {
+  // expected-error @+1 {{'ldn.ssm_conv' op heads G: 'out_proj' has 4 but 'in_proj' has 2}}
+  %0 = ldn.ssm_conv %u, %bp, %k, %cp : tensor<?x?x8xf32>, tensor<2x4x3xf32>, tensor<6x16xf32>, tensor<4x3x5xf32> -> tensor<?x?x20xf32>
+  return
+}
+
+// -----
+
+func.func @f(%u: tensor<?x?x8xf32>, %bp: tensor<2x4x3xf32>, %k: tensor<6x16xf32>, %cp: tensor<2x2x5xf32>) {
+  // expected-error @+1 {{'ldn.ssm_conv' op state size N: 'out_proj' has 2 but 'in_proj' has 3}}
+  %0 = ldn.ssm_conv %u, %bp, %k, %cp : tensor<?x?x8xf32>, tensor<2x4x3xf32>, tensor<6x16xf32>, tensor<2x2x5xf32> -> tensor<?x?x10xf32>
+  return
+}
+
+// -----
+
+func.func @f(%u: tensor<?x?x6xf32>, %bp: tensor<2x4x3xf32>, %k: tensor<6x16xf32>, %cp: tensor<2x3x5xf32>) {
+  // expected-error @+1 {{'ldn.ssm_conv' op 'u' has 6 channels but 'in_proj' takes G·Hg = 8}}
+  %0 = ldn.ssm_conv %u, %bp, %k, %cp : tensor<?x?x6xf32>, tensor<2x4x3xf32>, tensor<6x16xf32>, tensor<2x3x5xf32> -> tensor<?x?x10xf32>
+  return
+}
+
+// -----
+
+func.func @f(%u: tensor<?x?x8xf32>, %bp: tensor<2x4x3xf32>, %k: tensor<5x16xf32>, %cp: tensor<2x3x5xf32>) {
+  // expected-error @+1 {{'ldn.ssm_conv' op 'kernel' has 5 rows but the projections make G·Ng = 6 channels}}
+  %0 = ldn.ssm_conv %u, %bp, %k, %cp : tensor<?x?x8xf32>, tensor<2x4x3xf32>, tensor<5x16xf32>, tensor<2x3x5xf32> -> tensor<?x?x10xf32>
+  return
+}
+
+// -----
+
+func.func @f(%u: tensor<?x?x8xf32>, %bp: tensor<2x4x3xf32>, %k: tensor<6x15xf32>, %cp: tensor<2x3x5xf32>) {
+  // expected-error @+1 {{'ldn.ssm_conv' op a bidirectional 'kernel' holds 2L lags (L >= 1, as made by ldn.ssm_kernel), got 15}}
+  %0 = ldn.ssm_conv %u, %bp, %k, %cp {bidirectional = true} : tensor<?x?x8xf32>, tensor<2x4x3xf32>, tensor<6x15xf32>, tensor<2x3x5xf32> -> tensor<?x?x10xf32>
+  return
+}
+
+// -----
+
+func.func @f(%u: tensor<?x?x8xf32>, %bp: tensor<2x4x3xf32>, %k: tensor<6x16xf32>, %cp: tensor<2x3x5xf32>) {
+  // expected-error @+2 {{'ldn.ssm_conv' op inferred type(s) 'tensor<?x?x10xf32>' are incompatible with return type(s) of operation 'tensor<?x?x8xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ldn.ssm_conv %u, %bp, %k, %cp : tensor<?x?x8xf32>, tensor<2x4x3xf32>, tensor<6x16xf32>, tensor<2x3x5xf32> -> tensor<?x?x8xf32>
+  return
+}

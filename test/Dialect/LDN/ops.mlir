@@ -163,6 +163,19 @@ func.func @ssm_kernel(%re: tensor<64xf32>, %im: tensor<64xf32>, %dt: tensor<64xf
   return
 }
 
+// CHECK-LABEL: func.func @ssm_conv
+func.func @ssm_conv(%u: tensor<?x?x64xf32>, %bp: tensor<4x16x4xf32>, %k: tensor<16x?xf32>,
+                    %cp: tensor<4x4x16xf32>, %uh: tensor<2x5x6xf16>, %bd: tensor<1x6x3xf32>,
+                    %k3: tensor<3x4xf32>, %cd: tensor<1x3x2xf32>) {
+  // CHECK: ldn.ssm_conv %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {bidirectional = true, strategy = #ldn.conv_strategy<fft>} : tensor<?x?x64xf32>, tensor<4x16x4xf32>, tensor<16x?xf32>, tensor<4x4x16xf32> -> tensor<?x?x64xf32>
+  %0 = ldn.ssm_conv %u, %bp, %k, %cp {bidirectional = true, strategy = #ldn.conv_strategy<fft>}
+       : tensor<?x?x64xf32>, tensor<4x16x4xf32>, tensor<16x?xf32>, tensor<4x4x16xf32> -> tensor<?x?x64xf32>
+  // CHECK: ldn.ssm_conv %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x5x6xf16>, tensor<1x6x3xf32>, tensor<3x4xf32>, tensor<1x3x2xf32> -> tensor<2x5x2xf16>
+  %1 = ldn.ssm_conv %uh, %bd, %k3, %cd
+       : tensor<2x5x6xf16>, tensor<1x6x3xf32>, tensor<3x4xf32>, tensor<1x3x2xf32> -> tensor<2x5x2xf16>
+  return
+}
+
 // CHECK-LABEL: func.func @long_conv
 func.func @long_conv(%v: tensor<?x?x64xf32>, %k: tensor<64x8192xf32>, %kd: tensor<?x?xf32>,
                      %vh: tensor<3x1x2xf16>, %kh: tensor<2x7xf32>) {

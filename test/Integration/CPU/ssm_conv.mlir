@@ -1,7 +1,7 @@
 // ldn.ssm_conv compiled for %ldn_target, checked against lib/Reference:
 // per-head (G = 2) and dense (G = 1) projections, causal and bidirectional,
 // direct and FFT, with and without a fused epilogue, dynamic and static
-// batch and length.
+// batch and length, f16 in and out.
 // RUN: ldn-compile %s --target=%ldn_target -o %t.so
 // RUN: for T in 1 2 7 63 64 65 1000; do for B in 1 3; do \
 // RUN:   ldn-run %t.so --entry heads_bidir_fft --random u=${B}x${T}x6 --random bp=2x3x4 --random k=8x66 --random cp=2x4x5 --check --quiet || exit 1; \
@@ -9,6 +9,7 @@
 // RUN:   ldn-run %t.so --entry epilogue --random u=${B}x${T}x6 --random bp=2x3x4 --random k=8x130 --random cp=2x4x3 --random d=6 --check --quiet || exit 1; \
 // RUN: done; done
 // RUN: ldn-run %t.so --entry static --random u=2x65x6 --random bp=2x3x4 --random k=8x8 --random cp=2x4x5 --check | FileCheck %s
+// RUN: ldn-run %t.so --entry half --random u=2x65x6 --random bp=1x6x3 --random k=3x16 --random cp=1x3x4 --check | FileCheck %s
 // CHECK: check result0: {{.*}}: ok
 // A wrong batch in the epilogue's input is an error at run time.
 // RUN: not ldn-run %t.so --entry epilogue --random u=2x7x6 --random bp=2x3x4 --random k=8x130 --random cp=2x4x3 --random d=5 2>&1 | FileCheck %s --check-prefix=BAD
@@ -53,4 +54,10 @@ func.func @static(%u: tensor<2x65x6xf32>, %bp: tensor<2x3x4xf32>, %k: tensor<8x8
   %y = ldn.ssm_conv %u, %bp, %k, %cp
       : tensor<2x65x6xf32>, tensor<2x3x4xf32>, tensor<8x8xf32>, tensor<2x4x5xf32> -> tensor<2x65x10xf32>
   return %y : tensor<2x65x10xf32>
+}
+
+func.func @half(%u: tensor<?x?x6xf16>, %bp: tensor<1x6x3xf32>, %k: tensor<3x16xf32>, %cp: tensor<1x3x4xf32>) -> tensor<?x?x4xf16> {
+  %y = ldn.ssm_conv %u, %bp, %k, %cp {strategy = #ldn.conv_strategy<fft>}
+      : tensor<?x?x6xf16>, tensor<1x6x3xf32>, tensor<3x16xf32>, tensor<1x3x4xf32> -> tensor<?x?x4xf16>
+  return %y : tensor<?x?x4xf16>
 }
