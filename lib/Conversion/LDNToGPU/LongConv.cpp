@@ -50,16 +50,18 @@ struct LongConvToKernel : OpRewritePattern<LongConvOp> {
     if (epilogue)
       rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
+    assertEvenLags(rewriter, loc, op.getKernel(), op.getBidirectional());
 
     Value v = op.getV();
     SmallVector<OpFoldResult> sizes = lowering::getSizes(rewriter, loc, v);
     SmallVector<OpFoldResult> strides = rowMajorStrides(rewriter, loc, sizes);
     Value vView = kernelView(rewriter, loc, toInputBuffer(rewriter, loc, v),
                              sizes, strides);
+    Value kView = inputView(rewriter, loc, op.getKernel());
     Value y = allocOutputBuffer(rewriter, loc, sizes);
     Value yView = kernelView(rewriter, loc, y, sizes, strides);
     FailureOr<bool> fused =
-        callLongConvKernel(rewriter, op, vView, op.getKernel(), yView,
+        callLongConvKernel(rewriter, op, vView, kView, yView,
                            op.getBidirectional(), op.getStrategy(), epilogue);
     if (failed(fused))
       return failure();
@@ -69,29 +71,29 @@ struct LongConvToKernel : OpRewritePattern<LongConvOp> {
 };
 } // namespace
 
+void gpu_lowering::assertEvenLags(RewriterBase &rewriter, Location loc,
+                                  Value kernel, bool bidirectional) {
+  // A bidirectional kernel holds 2L lags: the verifier checked a static
+  // length, a dynamic one is checked here as in the CPU lowering.
+  if (!bidirectional ||
+      !cast<RankedTensorType>(kernel.getType()).isDynamicDim(1))
+    return;
+  Value lags = lowering::getDim(rewriter, loc, kernel, 1);
+  Value parity = arith::RemUIOp::create(rewriter, loc, lags,
+                                        indexConstant(rewriter, loc, 2));
+  Value even =
+      arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, parity,
+                            indexConstant(rewriter, loc, 0));
+  cf::AssertOp::create(rewriter, loc, even,
+                       "ldn.long_conv: a bidirectional 'kernel' must hold "
+                       "an even number 2L of lags");
+}
+
 FailureOr<bool> gpu_lowering::callLongConvKernel(
-    RewriterBase &rewriter, Operation *op, Value vView, Value kernel,
+    RewriterBase &rewriter, Operation *op, Value vView, Value kView,
     Value yView, bool bidirectional, ConvStrategy strategy,
     ElementwiseOp epilogue) {
   Location loc = op->getLoc();
-  // A bidirectional kernel holds 2L lags: the verifier checked a static
-  // length, a dynamic one is checked here as in the CPU lowering.
-  if (bidirectional && cast<RankedTensorType>(kernel.getType()).isDynamicDim(1)) {
-    Value lags = lowering::getDim(rewriter, loc, kernel, 1);
-    Value parity = arith::RemUIOp::create(rewriter, loc, lags,
-                                          indexConstant(rewriter, loc, 2));
-    Value even =
-        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, parity,
-                              indexConstant(rewriter, loc, 0));
-    cf::AssertOp::create(rewriter, loc, even,
-                         "ldn.long_conv: a bidirectional 'kernel' must hold "
-                         "an even number 2L of lags");
-  }
-  SmallVector<OpFoldResult> kernelSizes =
-      lowering::getSizes(rewriter, loc, kernel);
-  Value kView =
-      kernelView(rewriter, loc, toInputBuffer(rewriter, loc, kernel),
-                 kernelSizes, rowMajorStrides(rewriter, loc, kernelSizes));
   return callKernelWithEpilogue(
       rewriter, op, "long_conv", "ldn_gpu_long_conv",
       {vView, kView, yView, boolConstant(rewriter, loc, bidirectional),

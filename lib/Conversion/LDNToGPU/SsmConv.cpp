@@ -34,13 +34,6 @@ std::pair<Value, Value> allocRows(OpBuilder &b, Location loc,
           kernelView(b, loc, buffer, sizes, rowMajorStrides(b, loc, sizes))};
 }
 
-/// The kernel view of an input tensor, row-major.
-Value inputView(OpBuilder &b, Location loc, Value tensor) {
-  SmallVector<OpFoldResult> sizes = lowering::getSizes(b, loc, tensor);
-  return kernelView(b, loc, toInputBuffer(b, loc, tensor), sizes,
-                    rowMajorStrides(b, loc, sizes));
-}
-
 struct SsmConvToKernels : OpRewritePattern<SsmConvOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -52,6 +45,7 @@ struct SsmConvToKernels : OpRewritePattern<SsmConvOp> {
     if (epilogue)
       rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
+    assertEvenLags(rewriter, loc, op.getKernel(), op.getBidirectional());
 
     SmallVector<OpFoldResult> rows =
         lowering::getSizes(rewriter, loc, op.getU());
@@ -64,7 +58,8 @@ struct SsmConvToKernels : OpRewritePattern<SsmConvOp> {
                            vView})))
       return failure();
     auto [x, xView] = allocRows(rewriter, loc, rows, channels);
-    if (failed(callLongConvKernel(rewriter, op, vView, op.getKernel(), xView,
+    if (failed(callLongConvKernel(rewriter, op, vView,
+                                  inputView(rewriter, loc, op.getKernel()), xView,
                                   op.getBidirectional(), op.getStrategy(),
                                   /*epilogue=*/nullptr)))
       return failure();

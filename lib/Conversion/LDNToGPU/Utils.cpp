@@ -90,6 +90,12 @@ Value gpu_lowering::kernelView(OpBuilder &b, Location loc, Value buffer,
   return view;
 }
 
+Value gpu_lowering::inputView(OpBuilder &b, Location loc, Value tensor) {
+  SmallVector<OpFoldResult> sizes = lowering::getSizes(b, loc, tensor);
+  return kernelView(b, loc, toInputBuffer(b, loc, tensor), sizes,
+                    rowMajorStrides(b, loc, sizes));
+}
+
 Value gpu_lowering::toResultTensor(OpBuilder &b, Location loc, Value buffer,
                                    Type resultType) {
   auto memrefType = cast<MemRefType>(buffer.getType());

@@ -34,6 +34,10 @@ Value allocOutputBuffer(OpBuilder &b, Location loc,
 Value kernelView(OpBuilder &b, Location loc, Value buffer,
                  ArrayRef<OpFoldResult> sizes, ArrayRef<OpFoldResult> strides);
 
+/// The kernel's row-major view of input `tensor` (toInputBuffer, then
+/// kernelView with the tensor's sizes).
+Value inputView(OpBuilder &b, Location loc, Value tensor);
+
 /// Row-major strides for `sizes`.
 SmallVector<OpFoldResult> rowMajorStrides(OpBuilder &b, Location loc,
                                           ArrayRef<OpFoldResult> sizes);

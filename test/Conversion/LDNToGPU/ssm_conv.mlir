@@ -1,16 +1,17 @@
 // RUN: ldn-opt %s --ldn-to-gpu -split-input-file | FileCheck %s
 // RUN: ldn-opt %s --ldn-to-gpu --ldn-define-gpu-kernels -split-input-file | FileCheck %s --check-prefix=KERNEL
 
-// Three kernel calls: the in-projection into v [B, T, N], the long_conv
-// kernel (with its even-length check) into x, and the out-projection, which
-// applies the epilogue where it stores (its shape checks come first).
+// The kernel's even length is checked first. Then three kernel calls: the
+// in-projection into v [B, T, N], the long_conv kernel into x, and the
+// out-projection, which applies the epilogue where it stores (its shape
+// checks come first).
 // CHECK-LABEL: func.func @fused
+//       CHECK:   cf.assert {{.*}} "ldn.long_conv: a bidirectional 'kernel' must hold an even number 2L of lags"
 //       CHECK:   %[[V:.*]] = memref.alloc({{.*}}) : memref<?x?x8xf32>
 //       CHECK:   %[[VV:.*]] = memref.reinterpret_cast %[[V]]
 //       CHECK:   call @ldn_gpu_ssm_conv_project(%{{.*}}, %{{.*}}, %[[VV]])
 //       CHECK:   %[[X:.*]] = memref.alloc({{.*}}) : memref<?x?x8xf32>
 //       CHECK:   %[[XV:.*]] = memref.reinterpret_cast %[[X]]
-//       CHECK:   cf.assert {{.*}} "ldn.long_conv: a bidirectional 'kernel' must hold an even number 2L of lags"
 //       CHECK:   call @ldn_gpu_long_conv(%[[VV]], %{{.*}}, %[[XV]], %true, %c1)
 //       CHECK:   %[[Y:.*]] = memref.alloc({{.*}}) : memref<?x?x6xf32>
 //       CHECK:   %[[YV:.*]] = memref.reinterpret_cast %[[Y]]
