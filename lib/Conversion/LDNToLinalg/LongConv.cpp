@@ -153,15 +153,11 @@ Value accumulateShifts(
   return loop.getResult(0);
 }
 
-/// The direct sum in f32, [B, T, C].
-Value convolveDirect(OpBuilder &b, Location loc, const Convolution &conv) {
+/// The direct sum of one batch row `conv.v` [1, T, C], in f32.
+Value convolveDirectRow(OpBuilder &b, Location loc, const Convolution &conv,
+                        Value kernelT) {
   Type f32 = b.getF32Type();
   Value zero = indexConstant(b, loc, 0), one = indexConstant(b, loc, 1);
-  OpFoldResult channels = conv.sizes[2];
-  OpFoldResult lags = getSizes(b, loc, conv.kernel)[1];
-  Value kernelT = insertTransposedLags(
-      b, loc, conv.kernel, b.getIndexAttr(0), lags,
-      createEmpty(b, loc, {lags, channels}, f32), b.getIndexAttr(0));
   Value acc = createFilled(b, loc, conv.sizes, f32, 0.0);
 
   // Past (and present): lag j = t - s in [0, min(K, T)), K = Lk or L.
@@ -184,6 +180,40 @@ Value convolveDirect(OpBuilder &b, Location loc, const Convolution &conv) {
         Value row = arith::SubIOp::create(lb, lloc, twiceHalf, offset);
         return ShiftPlacement{zero, offset, row};
       });
+}
+
+/// The direct sum in f32, [B, T, C], one batch row at a time: a row's sum
+/// is accumulated while it is in cache and then inserted, so an epilogue
+/// applies to each row as it is inserted (Elementwise.cpp).
+Value convolveDirect(OpBuilder &b, Location loc, const Convolution &conv) {
+  Type f32 = b.getF32Type();
+  OpFoldResult channels = conv.sizes[2];
+  OpFoldResult lags = getSizes(b, loc, conv.kernel)[1];
+  Value kernelT = insertTransposedLags(
+      b, loc, conv.kernel, b.getIndexAttr(0), lags,
+      createEmpty(b, loc, {lags, channels}, f32), b.getIndexAttr(0));
+  Value result = createEmpty(b, loc, conv.sizes, f32);
+  Value batch = getValueOrCreateConstantIndexOp(b, loc, conv.sizes[0]);
+  auto loop = scf::ForOp::create(
+      b, loc, indexConstant(b, loc, 0), batch, indexConstant(b, loc, 1),
+      ValueRange{result},
+      [&](OpBuilder &lb, Location lloc, Value index, ValueRange carried) {
+        SmallVector<OpFoldResult> offsets = {index, lb.getIndexAttr(0),
+                                             lb.getIndexAttr(0)};
+        SmallVector<OpFoldResult> rowSizes = {lb.getIndexAttr(1),
+                                              conv.sizes[1], channels};
+        SmallVector<OpFoldResult> strides(3, lb.getIndexAttr(1));
+        Convolution row = conv;
+        row.sizes = rowSizes;
+        row.v = tensor::ExtractSliceOp::create(lb, lloc, conv.v, offsets,
+                                               rowSizes, strides);
+        Value sum = convolveDirectRow(lb, lloc, row, kernelT);
+        scf::YieldOp::create(
+            lb, lloc,
+            ValueRange{tensor::InsertSliceOp::create(
+                lb, lloc, sum, carried[0], offsets, rowSizes, strides)});
+      });
+  return loop.getResult(0);
 }
 
 //===----------------------------------------------------------------------===//

@@ -59,12 +59,17 @@ func.func @collapsed(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v: tenso
 
 // -----
 
-// A loop that accumulates into its result (the direct convolution, tap by
-// tap) reads it back: the epilogue is a generic after it.
+// The direct convolution accumulates each batch row tap by tap in a
+// scratch row and then inserts it: the epilogue maps the finished row
+// before the insert, never a partial sum.
 // CHECK-LABEL: func.func @accumulating
-//       CHECK:   %[[Y:.*]] = scf.for
-//       CHECK:   %[[R:.*]] = linalg.generic {{.*}} ins(%[[Y]], %{{.*}} : tensor<?x?x16xf32>, tensor<16xf32>)
-//       CHECK:   return %[[R]]
+//       CHECK:   %[[Y:.*]] = scf.for %[[B:[a-z0-9_]+]] = {{.*}} -> (tensor<?x?x16xf32>)
+//       CHECK:     %[[SUM:.*]] = scf.for {{.*}} -> (tensor<1x?x16xf32>)
+//       CHECK:     scf.yield
+//       CHECK:     %[[BIAS:.*]] = tensor.extract_slice %{{.*}}[0] [16] [1] : tensor<16xf32> to tensor<16xf32>
+//       CHECK:     %[[R:.*]] = linalg.generic {{.*}} ins(%[[SUM]], %[[BIAS]] : tensor<1x?x16xf32>, tensor<16xf32>)
+//       CHECK:     tensor.insert_slice %[[R]] into %{{.*}}[%[[B]], 0, 0]
+//       CHECK:   return %[[Y]]
 func.func @accumulating(%v: tensor<?x?x16xf32>, %w: tensor<16x4xf32>, %bias: tensor<16xf32>) -> tensor<?x?x16xf32> {
   %y = ldn.long_conv %v, %w {strategy = #ldn.conv_strategy<direct>} : tensor<?x?x16xf32>, tensor<16x4xf32> -> tensor<?x?x16xf32>
   %s = ldn.elementwise %y, %bias : tensor<?x?x16xf32>, tensor<16xf32> -> tensor<?x?x16xf32> {

@@ -6,11 +6,13 @@
 // RUN: ldn-opt %s --ldn-to-linalg="fft-threshold=64" -split-input-file | FileCheck %s --check-prefix=LOW
 
 // direct, bidirectional, dynamic B, T and kernel length: the even kernel
-// length is asserted; the kernel is transposed once to [Lk, C]; one scf.for
-// over the past lags j < min(L, T) adds kernel[j] * v[:, 0:T-j] into
-// acc[:, j:T], one over the future offsets 1 <= d <= min(L, T-1) adds
-// kernel[2L-d] * v[:, d:T] into acc[:, 0:T-d]; each step is one parallel
-// generic with the kernel row broadcast along (b, t) and C innermost.
+// length is asserted; the kernel is transposed once to [Lk, C]; an scf.for
+// over the batch rows accumulates each row [1, T, C] from zero and inserts
+// it: one scf.for over the past lags j < min(L, T) adds kernel[j] *
+// v[b, 0:T-j] into acc[0, j:T], one over the future offsets 1 <= d <=
+// min(L, T-1) adds kernel[2L-d] * v[b, d:T] into acc[0, 0:T-d]; each step
+// is one parallel generic with the kernel row broadcast along t and C
+// innermost.
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[CHANNEL:.*]] = affine_map<(d0, d1, d2) -> (d2)>
 // CHECK-LABEL: func.func @direct_bidirectional
@@ -20,22 +22,27 @@
 // CHECK: %[[HALF:[a-z0-9_]+]] = arith.divui
 // CHECK: %[[KT0:[a-z0-9_]+]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<16x?xf32>) outs(%{{.*}} : tensor<?x16xf32>)
 // CHECK: %[[KT:[a-z0-9_]+]] = tensor.insert_slice %[[KT0]]
-// CHECK: %[[ZERO:[a-z0-9_]+]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x?x16xf32>)
+// CHECK: %[[OUT:[a-z0-9_]+]] = tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?x16xf32>
+// CHECK: %[[Y:[a-z0-9_]+]] = scf.for %[[B:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[RES:[a-z0-9_]+]] = %[[OUT]]) -> (tensor<?x?x16xf32>)
+// CHECK: %[[VROW:[a-z0-9_]+]] = tensor.extract_slice %[[V]][%[[B]], 0, 0] [1, %{{.*}}, 16] [1, 1, 1] : tensor<?x?x16xf32> to tensor<1x?x16xf32>
+// CHECK: %[[ZERO:[a-z0-9_]+]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x?x16xf32>)
 // CHECK: %[[PASTEND:[a-z0-9_]+]] = arith.minsi %[[HALF]], %{{.*}} : index
-// CHECK: %[[PAST:[a-z0-9_]+]] = scf.for %[[J:[a-z0-9_]+]] = %{{.*}} to %[[PASTEND]] step %{{.*}} iter_args(%[[ACC:[a-z0-9_]+]] = %[[ZERO]]) -> (tensor<?x?x16xf32>)
+// CHECK: %[[PAST:[a-z0-9_]+]] = scf.for %[[J:[a-z0-9_]+]] = %{{.*}} to %[[PASTEND]] step %{{.*}} iter_args(%[[ACC:[a-z0-9_]+]] = %[[ZERO]]) -> (tensor<1x?x16xf32>)
 // CHECK: %[[ROW:[a-z0-9_]+]] = tensor.extract_slice %[[KT]][%[[J]], 0] [1, 16] [1, 1] : tensor<?x16xf32> to tensor<16xf32>
-// CHECK: %[[VW:[a-z0-9_]+]] = tensor.extract_slice %[[V]][0, %{{.*}}, 0]
+// CHECK: %[[VW:[a-z0-9_]+]] = tensor.extract_slice %[[VROW]][0, %{{.*}}, 0]
 // CHECK: %[[AW:[a-z0-9_]+]] = tensor.extract_slice %[[ACC]][0, %[[J]], 0]
-// CHECK: %[[UPD:[a-z0-9_]+]] = linalg.generic {indexing_maps = [#[[ID]], #[[CHANNEL]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[VW]], %[[ROW]] : tensor<?x?x16xf32>, tensor<16xf32>) outs(%[[AW]] : tensor<?x?x16xf32>)
+// CHECK: %[[UPD:[a-z0-9_]+]] = linalg.generic {indexing_maps = [#[[ID]], #[[CHANNEL]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[VW]], %[[ROW]] : tensor<1x?x16xf32>, tensor<16xf32>) outs(%[[AW]] : tensor<1x?x16xf32>)
 // CHECK: tensor.insert_slice %[[UPD]] into %[[ACC]][0, %[[J]], 0]
 // CHECK: %[[FUTUREEND:[a-z0-9_]+]] = arith.minsi
 // CHECK: %[[TWICE:[a-z0-9_]+]] = arith.addi %[[HALF]], %[[HALF]] : index
 // CHECK: %[[ALL:[a-z0-9_]+]] = scf.for %[[D:[a-z0-9_]+]] = %{{.*}} to %[[FUTUREEND]] step %{{.*}} iter_args(%[[ACC2:[a-z0-9_]+]] = %[[PAST]])
 // CHECK: %[[FROW:[a-z0-9_]+]] = arith.subi %[[TWICE]], %[[D]] : index
 // CHECK: tensor.extract_slice %[[KT]][%[[FROW]], 0] [1, 16]
-// CHECK: tensor.extract_slice %[[V]][0, %[[D]], 0]
+// CHECK: tensor.extract_slice %[[VROW]][0, %[[D]], 0]
 // CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[CHANNEL]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]}
-// CHECK: return %[[ALL]]
+// CHECK: %[[INS:[a-z0-9_]+]] = tensor.insert_slice %[[ALL]] into %[[RES]][%[[B]], 0, 0] [1, %{{.*}}, 16] [1, 1, 1]
+// CHECK: scf.yield %[[INS]]
+// CHECK: return %[[Y]]
 func.func @direct_bidirectional(%v: tensor<?x?x16xf32>, %k: tensor<16x?xf32>) -> tensor<?x?x16xf32> {
   %y = ldn.long_conv %v, %k {bidirectional = true, strategy = #ldn.conv_strategy<direct>}
        : tensor<?x?x16xf32>, tensor<16x?xf32> -> tensor<?x?x16xf32>
@@ -44,13 +51,14 @@ func.func @direct_bidirectional(%v: tensor<?x?x16xf32>, %k: tensor<16x?xf32>) ->
 
 // -----
 
-// direct, causal, f16, static: one scf.for over lags j < min(Lk, T), v
-// widened inside the generic, the f32 sum narrowed once.
+// direct, causal, f16, static: per batch row one scf.for over lags
+// j < min(Lk, T), v widened inside the generic, the f32 sum narrowed once.
 // CHECK-LABEL: func.func @direct_causal_half
 // CHECK-NOT: cf.assert
 // CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<4x5xf16>) outs(%{{.*}} : tensor<5x4xf32>)
 // CHECK: %[[SUM:[a-z0-9_]+]] = scf.for {{.*}} -> (tensor<2x7x4xf32>)
-// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x?x4xf16>, tensor<4xf32>) outs(%{{.*}} : tensor<2x?x4xf32>)
+// CHECK: scf.for {{.*}} -> (tensor<1x7x4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x?x4xf16>, tensor<4xf32>) outs(%{{.*}} : tensor<1x?x4xf32>)
 // CHECK: arith.extf %{{.*}} : f16 to f32
 // CHECK-NOT: scf.for
 // CHECK: linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x7x4xf32>) outs(%{{.*}} : tensor<2x7x4xf16>)
