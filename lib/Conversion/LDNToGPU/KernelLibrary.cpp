@@ -12,6 +12,7 @@
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
+using namespace mlir::ldn::gpu_lowering;
 
 namespace {
 struct KernelSource {
@@ -160,6 +161,21 @@ collectOnlyStores(Value buffer) {
   return stores;
 }
 
+/// The loads of `buffer`, if those (with the buffer itself as the memref)
+/// and size queries are all its uses: then the kernel's view of it can be
+/// replaced by a computation of each loaded element.
+static std::optional<SmallVector<memref::LoadOp>>
+collectOnlyLoads(Value buffer) {
+  SmallVector<memref::LoadOp> loads;
+  for (Operation *user : buffer.getUsers()) {
+    if (auto load = dyn_cast<memref::LoadOp>(user))
+      loads.push_back(load);
+    else if (!isa<memref::DimOp>(user))
+      return std::nullopt;
+  }
+  return loads;
+}
+
 /// The library's `name` specialized to the call site's `constants` (one
 /// entry per argument, a TypedAttr where the argument is a constant) and
 /// with its helpers inlined, or null. The flags of a call site select the
@@ -193,9 +209,23 @@ FailureOr<bool> mlir::ldn::gpu_lowering::kernelOnlyStoresTo(
   return func && collectOnlyStores(func.getArgument(argument)).has_value();
 }
 
-FailureOr<func::FuncOp> mlir::ldn::gpu_lowering::declareKernelWithEpilogue(
-    ModuleOp module, StringRef file, StringRef name, func::FuncOp epilogue,
-    unsigned output, TypeRange extraTypes, ArrayAttr constants) {
+FailureOr<bool> mlir::ldn::gpu_lowering::kernelOnlyLoadsFrom(
+    ModuleOp module, StringRef file, StringRef name, unsigned argument,
+    ArrayAttr constants) {
+  OwningOpRef<ModuleOp> library = parseKernelSource(module, file);
+  if (!library)
+    return failure();
+  func::FuncOp func =
+      prepareForEpilogue(module, *library, file, name, constants);
+  return func && collectOnlyLoads(func.getArgument(argument)).has_value();
+}
+
+/// A new private declaration `<name>_fused` of the library function `name`
+/// with `extraTypes` appended to its arguments, marked to be defined as a
+/// copy of it specialized to `constants`.
+static FailureOr<func::FuncOp>
+declareFusedCopy(ModuleOp module, StringRef file, StringRef name,
+                 TypeRange extraTypes, ArrayAttr constants) {
   FailureOr<FunctionType> type = libraryFunctionType(module, file, name);
   if (failed(type))
     return failure();
@@ -209,10 +239,37 @@ FailureOr<func::FuncOp> mlir::ldn::gpu_lowering::declareKernelWithEpilogue(
   SymbolTable(module).insert(declaration); // renames it if taken
   declaration->setAttr(kKernelSourceAttr, builder.getStringAttr(file));
   declaration->setAttr(kKernelBaseAttr, builder.getStringAttr(name));
-  declaration->setAttr(kEpilogueAttr,
-                       FlatSymbolRefAttr::get(epilogue.getSymNameAttr()));
-  declaration->setAttr(kEpilogueOutputAttr, builder.getIndexAttr(output));
   declaration->setAttr(kKernelConstantsAttr, constants);
+  return declaration;
+}
+
+FailureOr<func::FuncOp> mlir::ldn::gpu_lowering::declareKernelWithPrologue(
+    ModuleOp module, StringRef file, StringRef name, StringRef prologueFile,
+    StringRef prologue, unsigned operand, TypeRange extraTypes,
+    ArrayAttr constants) {
+  FailureOr<func::FuncOp> declaration =
+      declareFusedCopy(module, file, name, extraTypes, constants);
+  if (failed(declaration))
+    return failure();
+  Builder builder(module.getContext());
+  (*declaration)->setAttr(kPrologueSourceAttr,
+                          builder.getStringAttr(prologueFile));
+  (*declaration)->setAttr(kPrologueAttr, builder.getStringAttr(prologue));
+  (*declaration)->setAttr(kPrologueOperandAttr, builder.getIndexAttr(operand));
+  return declaration;
+}
+
+FailureOr<func::FuncOp> mlir::ldn::gpu_lowering::declareKernelWithEpilogue(
+    ModuleOp module, StringRef file, StringRef name, func::FuncOp epilogue,
+    unsigned output, TypeRange extraTypes, ArrayAttr constants) {
+  FailureOr<func::FuncOp> declaration =
+      declareFusedCopy(module, file, name, extraTypes, constants);
+  if (failed(declaration))
+    return failure();
+  Builder builder(module.getContext());
+  (*declaration)->setAttr(kEpilogueAttr,
+                          FlatSymbolRefAttr::get(epilogue.getSymNameAttr()));
+  (*declaration)->setAttr(kEpilogueOutputAttr, builder.getIndexAttr(output));
   return declaration;
 }
 
@@ -259,6 +316,44 @@ static LogicalResult applyEpilogue(func::FuncOp epilogue, Value output,
   return success();
 }
 
+/// Replaces every load of `operand` by `prologue` (indices..., extras...),
+/// its body inlined at the load.
+static LogicalResult applyPrologue(func::FuncOp prologue, Value operand,
+                                   ValueRange extras) {
+  std::optional<SmallVector<memref::LoadOp>> loads = collectOnlyLoads(operand);
+  Block &body = prologue.getBody().front();
+  if (!loads || !prologue.getBody().hasOneBlock())
+    return failure();
+  for (memref::LoadOp load : *loads) {
+    if (body.getNumArguments() != load.getIndices().size() + extras.size())
+      return failure();
+    OpBuilder b(load);
+    IRMapping mapping;
+    mapping.map(body.getArguments().take_front(load.getIndices().size()),
+                load.getIndices());
+    mapping.map(body.getArguments().drop_front(load.getIndices().size()),
+                extras);
+    for (Operation &inner : body.without_terminator())
+      b.clone(inner, mapping);
+    auto ret = cast<func::ReturnOp>(body.getTerminator());
+    load.replaceAllUsesWith(mapping.lookupOrDefault(ret.getOperand(0)));
+    load.erase();
+  }
+  return success();
+}
+
+/// The arguments `declaration` has beyond those of the library function it
+/// copies (`base`), added to its entry block.
+static SmallVector<Value> addExtraArguments(func::FuncOp declaration,
+                                            func::FuncOp base) {
+  Block &entry = declaration.getBody().front();
+  SmallVector<Value> extras;
+  for (Type type :
+       declaration.getArgumentTypes().drop_front(base.getNumArguments()))
+    extras.push_back(entry.addArgument(type, declaration.getLoc()));
+  return extras;
+}
+
 LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
   SmallVector<func::FuncOp> declarations;
   for (auto func : module.getOps<func::FuncOp>())
@@ -294,11 +389,8 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
       if (!epilogue || !output)
         return declaration.emitError(
             "internal error: a fused kernel without its epilogue");
+      SmallVector<Value> extras = addExtraArguments(declaration, func);
       Block &entry = declaration.getBody().front();
-      SmallVector<Value> extras;
-      for (Type type : declaration.getArgumentTypes().drop_front(
-               func.getNumArguments()))
-        extras.push_back(entry.addArgument(type, declaration.getLoc()));
       if (failed(applyEpilogue(epilogue, entry.getArgument(output.getInt()),
                                extras)))
         return declaration.emitError(
@@ -308,6 +400,35 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
                              kEpilogueOutputAttr, kKernelConstantsAttr})
         declaration->removeAttr(attr);
       epilogues.insert(epilogue);
+    }
+    if (auto prologueName =
+            declaration->getAttrOfType<StringAttr>(kPrologueAttr)) {
+      auto prologueFile =
+          declaration->getAttrOfType<StringAttr>(kPrologueSourceAttr);
+      auto operand =
+          declaration->getAttrOfType<IntegerAttr>(kPrologueOperandAttr);
+      OwningOpRef<ModuleOp> prologueLibrary =
+          prologueFile ? parseKernelSource(module, prologueFile.getValue())
+                       : nullptr;
+      func::FuncOp prologue =
+          prologueLibrary
+              ? lookupInLibrary(module, *prologueLibrary,
+                                prologueFile.getValue(), prologueName.getValue())
+              : nullptr;
+      if (!prologue || !operand)
+        return declaration.emitError(
+            "internal error: a fused kernel without its prologue");
+      SmallVector<Value> extras = addExtraArguments(declaration, func);
+      Block &entry = declaration.getBody().front();
+      if (failed(applyPrologue(prologue, entry.getArgument(operand.getInt()),
+                               extras)))
+        return declaration.emitError(
+            "internal error: the kernel uses the operand its prologue "
+            "computes other than by loads");
+      for (StringRef attr : {kKernelBaseAttr, kPrologueAttr,
+                             kPrologueSourceAttr, kPrologueOperandAttr,
+                             kKernelConstantsAttr})
+        declaration->removeAttr(attr);
     }
     // Outlined kernels are named after the host function
     // (ldn_gpu_scan_kernel, ldn_gpu_scan_kernel_1, ...) rather than after

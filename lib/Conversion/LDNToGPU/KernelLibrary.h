@@ -64,6 +64,35 @@ FailureOr<func::FuncOp> declareKernelWithEpilogue(ModuleOp module,
                                                   TypeRange extraTypes,
                                                   ArrayAttr constants);
 
+/// The attributes of a kernel declared with a prologue
+/// (declareKernelWithPrologue): the library function computing each element
+/// the kernel loads from one operand, its source, and that operand.
+inline constexpr llvm::StringLiteral kPrologueAttr = "ldn.prologue";
+inline constexpr llvm::StringLiteral kPrologueSourceAttr =
+    "ldn.prologue_source";
+inline constexpr llvm::StringLiteral kPrologueOperandAttr =
+    "ldn.prologue_operand";
+
+/// Whether argument `argument` of the library function `name`, specialized
+/// and with its helpers inlined as for kernelOnlyStoresTo, is used only by
+/// memref.load ops of its own (no views) and size queries: then a prologue
+/// can compute each loaded element instead.
+FailureOr<bool> kernelOnlyLoadsFrom(ModuleOp module, StringRef file,
+                                    StringRef name, unsigned argument,
+                                    ArrayAttr constants);
+
+/// A new private declaration of a copy of `name` (Kernels/`file`.mlir) in
+/// which every load `operand[i...]` is replaced by a call of `prologue`
+/// (a function of Kernels/`prologueFile`.mlir taking the load's indices and
+/// then the copy's extra arguments `extraTypes`, appended after the
+/// kernel's own), inlined. The operand itself is then only asked for its
+/// sizes. Specialized to `constants` as for declareKernelWithEpilogue.
+FailureOr<func::FuncOp>
+declareKernelWithPrologue(ModuleOp module, StringRef file, StringRef name,
+                          StringRef prologueFile, StringRef prologue,
+                          unsigned operand, TypeRange extraTypes,
+                          ArrayAttr constants);
+
 /// Gives every declaration made by lookupOrDeclareKernel its body (and adds
 /// the private functions of the same source that it calls).
 LogicalResult defineKernels(ModuleOp module);

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelLibrary.h"
 #include "Patterns.h"
 #include "Utils.h"
 
@@ -18,6 +19,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -89,16 +91,47 @@ void gpu_lowering::assertEvenLags(RewriterBase &rewriter, Location loc,
                        "an even number 2L of lags");
 }
 
+/// The long_conv kernel's arguments.
+static SmallVector<Value> longConvArgs(OpBuilder &b, Location loc, Value vView,
+                                       Value kView, Value yView,
+                                       bool bidirectional,
+                                       ConvStrategy strategy) {
+  return {vView, kView, yView, boolConstant(b, loc, bidirectional),
+          indexConstant(b, loc, strategyCode(strategy))};
+}
+
 FailureOr<bool> gpu_lowering::callLongConvKernel(
     RewriterBase &rewriter, Operation *op, Value vView, Value kView,
     Value yView, bool bidirectional, ConvStrategy strategy,
     ElementwiseOp epilogue) {
-  Location loc = op->getLoc();
   return callKernelWithEpilogue(
       rewriter, op, "long_conv", "ldn_gpu_long_conv",
-      {vView, kView, yView, boolConstant(rewriter, loc, bidirectional),
-       indexConstant(rewriter, loc, strategyCode(strategy))},
+      longConvArgs(rewriter, op->getLoc(), vView, kView, yView, bidirectional,
+                   strategy),
       epilogue, /*output=*/2);
+}
+
+FailureOr<bool> gpu_lowering::callLongConvKernelWithPrologue(
+    RewriterBase &rewriter, Operation *op, StringRef prologueFile,
+    StringRef prologue, ValueRange prologueArgs, Value kView, Value yView,
+    bool bidirectional, ConvStrategy strategy) {
+  // v is never loaded: the output's view gives the kernel v's sizes.
+  SmallVector<Value> args = longConvArgs(rewriter, op->getLoc(), yView, kView,
+                                         yView, bidirectional, strategy);
+  ArrayAttr constants = constantArguments(rewriter, args);
+  auto module = op->getParentOfType<ModuleOp>();
+  FailureOr<bool> onlyLoads = kernelOnlyLoadsFrom(
+      module, "long_conv", "ldn_gpu_long_conv", /*argument=*/0, constants);
+  if (failed(onlyLoads) || !*onlyLoads)
+    return onlyLoads;
+  FailureOr<func::FuncOp> kernel = declareKernelWithPrologue(
+      module, "long_conv", "ldn_gpu_long_conv", prologueFile, prologue,
+      /*operand=*/0, ValueRange(prologueArgs).getTypes(), constants);
+  if (failed(kernel))
+    return failure();
+  llvm::append_range(args, prologueArgs);
+  func::CallOp::create(rewriter, op->getLoc(), *kernel, args);
+  return true;
 }
 
 void gpu_lowering::populateLongConvKernel(RewritePatternSet &patterns) {

@@ -39,6 +39,16 @@ FailureOr<bool> callLongConvKernel(RewriterBase &rewriter, Operation *op,
                                    bool bidirectional, ConvStrategy strategy,
                                    ElementwiseOp epilogue);
 
+/// callLongConvKernel without a v buffer: the kernel's loads of v are
+/// replaced by `prologue` of Kernels/`prologueFile`.mlir (indices, then
+/// `prologueArgs`), if the kernel, specialized to this call's flags, reads
+/// v only by loads (kernelOnlyLoadsFrom). Returns whether it did; if not,
+/// nothing was emitted.
+FailureOr<bool> callLongConvKernelWithPrologue(
+    RewriterBase &rewriter, Operation *op, StringRef prologueFile,
+    StringRef prologue, ValueRange prologueArgs, Value kView, Value yView,
+    bool bidirectional, ConvStrategy strategy);
+
 } // namespace ldn::gpu_lowering
 } // namespace mlir
 

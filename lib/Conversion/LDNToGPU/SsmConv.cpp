@@ -1,10 +1,13 @@
 //===- SsmConv.cpp - ldn.ssm_conv as projection, long_conv, projection ----===//
 //
-// Three kernel calls: the in-projection into v [B, T, N], the long_conv
-// kernel into x [B, T, N], and the out-projection into the result, which
-// applies a fused epilogue as it stores (Kernels/ssm_conv.mlir). Against
-// the unfused model this drops the zero fills and the partial sums of the
+// Two kernel calls: the long_conv kernel into x [B, T, N], computing the
+// in-projection v of u at each of its loads of v (a prologue), and the
+// out-projection into the result, which applies a fused epilogue as it
+// stores (Kernels/ssm_conv.mlir). v is never stored; against the unfused
+// model this also drops the zero fills and the partial sums of the
 // projections' reductions and the epilogue's separate pass over [B, T, M].
+// Should the convolution kernel ever read v other than by plain loads, v is
+// projected into a buffer first, by the projection kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,17 +55,26 @@ struct SsmConvToKernels : OpRewritePattern<SsmConvOp> {
     rows.pop_back();
     int64_t channels = op.getKernel().getType().getDimSize(0);
     Value uView = inputView(rewriter, loc, op.getU());
-    auto [v, vView] = allocRows(rewriter, loc, rows, channels);
-    if (failed(callKernel(rewriter, op, "ssm_conv", "ldn_gpu_ssm_conv_project",
-                          {uView, inputView(rewriter, loc, op.getInProj()),
-                           vView})))
-      return failure();
+    Value inView = inputView(rewriter, loc, op.getInProj());
+    Value kView = inputView(rewriter, loc, op.getKernel());
     auto [x, xView] = allocRows(rewriter, loc, rows, channels);
-    if (failed(callLongConvKernel(rewriter, op, vView,
-                                  inputView(rewriter, loc, op.getKernel()), xView,
-                                  op.getBidirectional(), op.getStrategy(),
-                                  /*epilogue=*/nullptr)))
+    // The convolution computes v = in_proj(u) as it loads it, where its
+    // kernel reads v only by loads; otherwise v is projected first.
+    FailureOr<bool> projected = callLongConvKernelWithPrologue(
+        rewriter, op, "ssm_conv", "ldn_gpu_ssm_conv_input", {uView, inView},
+        kView, xView, op.getBidirectional(), op.getStrategy());
+    if (failed(projected))
       return failure();
+    if (!*projected) {
+      auto [v, vView] = allocRows(rewriter, loc, rows, channels);
+      if (failed(callKernel(rewriter, op, "ssm_conv",
+                            "ldn_gpu_ssm_conv_project",
+                            {uView, inView, vView})) ||
+          failed(callLongConvKernel(rewriter, op, vView, kView, xView,
+                                    op.getBidirectional(), op.getStrategy(),
+                                    /*epilogue=*/nullptr)))
+        return failure();
+    }
     auto [y, yView] =
         allocRows(rewriter, loc, rows, op.getType().getDimSize(2));
     FailureOr<bool> fused = callKernelWithEpilogue(

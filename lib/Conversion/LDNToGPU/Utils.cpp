@@ -176,6 +176,17 @@ static func::FuncOp outlineEpilogue(RewriterBase &rewriter,
   return func;
 }
 
+ArrayAttr gpu_lowering::constantArguments(Builder &b, ValueRange args) {
+  SmallVector<Attribute> constants;
+  for (Value arg : args) {
+    Attribute value;
+    if (!matchPattern(arg, m_Constant(&value)) || !isa<TypedAttr>(value))
+      value = b.getUnitAttr();
+    constants.push_back(value);
+  }
+  return b.getArrayAttr(constants);
+}
+
 FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
     RewriterBase &rewriter, Operation *op, StringRef file, StringRef name,
     ValueRange args, ElementwiseOp epilogue, unsigned output) {
@@ -187,16 +198,7 @@ FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
   if (!epilogue)
     return unfused();
   auto module = op->getParentOfType<ModuleOp>();
-  // The call site's constant arguments: the fused copy is specialized to
-  // them, which removes the code paths other flags would take.
-  SmallVector<Attribute> constantArgs;
-  for (Value arg : args) {
-    Attribute value;
-    if (!matchPattern(arg, m_Constant(&value)) || !isa<TypedAttr>(value))
-      value = rewriter.getUnitAttr();
-    constantArgs.push_back(value);
-  }
-  ArrayAttr constants = rewriter.getArrayAttr(constantArgs);
+  ArrayAttr constants = constantArguments(rewriter, args);
   FailureOr<bool> onlyStores =
       kernelOnlyStoresTo(module, file, name, output, constants);
   if (failed(onlyStores))

@@ -65,6 +65,11 @@ LogicalResult callKernel(RewriterBase &rewriter, Operation *op,
 /// that gets one builds its kernel call at the epilogue.
 ElementwiseOp fusableEpilogue(Operation *anchor, Value result);
 
+/// The call site's constant arguments, one entry per argument: its value
+/// where it is a constant, a UnitAttr otherwise. A fused copy of a kernel
+/// is specialized to them, which removes the code paths other flags take.
+ArrayAttr constantArguments(Builder &b, ValueRange args);
+
 /// callKernel, with `epilogue` (from fusableEpilogue, or null) applied by
 /// the kernel to everything it stores to argument `output` when the kernel
 /// allows it (kernelOnlyStoresTo). Returns whether it was: then `output`

@@ -53,3 +53,32 @@ func.func private @ldn_gpu_ssm_conv_project(
   }
   return
 }
+
+// The prologue that lets the long_conv kernel read v = in-projection of u
+// without v ever being stored: the kernel's every load v[b, t, c] becomes
+// this function (inlined), c = g·Ng + n:
+//   v[b, t, c] = Σ_i u[b, t, g·Hg + i] · weight[g, i, n].
+// The convolution loads each element of v once per block that needs it, so
+// the Hg multiply-adds replace one load of a stored v.
+func.func private @ldn_gpu_ssm_conv_input(
+    %b: index, %t: index, %c: index,
+    %u: memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>,
+    %weight: memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %zero = arith.constant 0.0 : f32
+  %Hg = memref.dim %weight, %c1 : memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>
+  %Ng = memref.dim %weight, %c2 : memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>
+  %g = arith.divui %c, %Ng : index
+  %n = arith.remui %c, %Ng : index
+  %i0 = arith.muli %g, %Hg : index
+  %sum = scf.for %i = %c0 to %Hg step %c1 iter_args(%acc = %zero) -> f32 {
+    %h = arith.addi %i0, %i : index
+    %x = memref.load %u[%b, %t, %h] : memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>
+    %w = memref.load %weight[%g, %i, %n] : memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>
+    %next = math.fma %x, %w, %acc : f32
+    scf.yield %next : f32
+  }
+  return %sum : f32
+}
