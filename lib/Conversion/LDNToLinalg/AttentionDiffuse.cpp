@@ -655,10 +655,13 @@ Value diffuse(OpBuilder &b, Location loc, AttentionDiffuseOp op,
         })[0];
   }
   case DiffusionMode::laplacian: {
-    // (A - I) V.
+    // (A - I) V, into a tensor of its own rather than over A V: the map
+    // then does not read its output, so linalg fusion merges it into the
+    // padding mask (and an epilogue) without keeping A V as a result.
     Value av = attention.apply(b, loc, values);
-    return linearCombination(b, loc, f32Constant(b, loc, 1.0), av,
-                             f32Constant(b, loc, -1.0), values, av);
+    return linearCombination(
+        b, loc, f32Constant(b, loc, 1.0), av, f32Constant(b, loc, -1.0),
+        values, createEmpty(b, loc, getSizes(b, loc, av), b.getF32Type()));
   }
   case DiffusionMode::coeffs: {
     // Σ θ_k A^k V: carry (A^k V, partial sum), θ_k read from a constant.
@@ -739,13 +742,14 @@ Value buildLimits(OpBuilder &b, Location loc, Value lengths, Value q) {
       .getResult(0);
 }
 
-/// Zeroes the outputs t >= limits[b] and converts into `out`.
+/// Zeroes the outputs t >= limits[b] and converts into `out`: the last
+/// pass over the result, where an epilogue is merged (kEpilogueSiteAttr).
 Value maskPadding(OpBuilder &b, Location loc, Value z, Value limits,
                   Value out) {
   MLIRContext *context = b.getContext();
   Type outType = cast<RankedTensorType>(out.getType()).getElementType();
   AffineMap id = b.getMultiDimIdentityMap(4);
-  return linalg::GenericOp::create(
+  auto generic = linalg::GenericOp::create(
              b, loc, out.getType(), ValueRange{z, limits}, ValueRange{out},
              ArrayRef<AffineMap>{id, dimsMap(context, 4, {0}), id},
              parallelIterators(4),
@@ -760,8 +764,9 @@ Value maskPadding(OpBuilder &b, Location loc, Value z, Value limits,
                    nb, nloc,
                    arith::SelectOp::create(nb, nloc, valid, value, zero)
                        .getResult());
-             })
-      .getResult(0);
+             });
+  generic->setAttr(kEpilogueSiteAttr, b.getUnitAttr());
+  return generic.getResult(0);
 }
 
 

@@ -9,6 +9,9 @@
 //   into its result (selective_scan, causal linear_attention, scan, ...)
 //   gets the map applied to each slice before the insert, inside the loop:
 //   the unmapped result is never written;
+// - a source made by a generic that a lowering marked as the site for an
+//   epilogue (kEpilogueSiteAttr: all-parallel, each element written once,
+//   the output never read) gets the map merged into that generic's body;
 // - any other source gets a linalg.generic over the whole tensor, which
 //   ldn-fuse-linalg-elementwise merges into an all-parallel producer.
 //
@@ -21,6 +24,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
@@ -227,6 +231,210 @@ LogicalResult fuseIntoLoop(RewriterBase &rewriter, ElementwiseOp op) {
   return success();
 }
 
+/// `value` with `groups` merged, undoing an expand_shape that made it.
+Value collapseOrUnexpand(OpBuilder &b, Location loc, Value value,
+                         ArrayRef<ReassociationIndices> groups) {
+  auto expand = value.getDefiningOp<tensor::ExpandShapeOp>();
+  if (expand && expand.getReassociationIndices() == groups)
+    return expand.getSrc();
+  return tensor::CollapseShapeOp::create(b, loc, value, groups);
+}
+
+/// The groups [[0], [1], ..., [first, ..., rank - 1]] of a collapse that
+/// merges only trailing dimensions (heads back into channels), shifted to
+/// an operand of rank `rank` whose dimensions are the trailing ones.
+std::optional<SmallVector<ReassociationIndices>>
+trailingGroups(ArrayRef<ReassociationIndices> groups, int64_t rank,
+               int64_t sourceRank) {
+  int64_t shift = sourceRank - rank;
+  SmallVector<ReassociationIndices> shifted;
+  for (const ReassociationIndices &group : groups) {
+    if (group.back() < shift)
+      continue;
+    if (group.front() < shift) // the operand splits a group
+      return std::nullopt;
+    ReassociationIndices moved;
+    for (int64_t dim : group)
+      moved.push_back(dim - shift);
+    shifted.push_back(moved);
+  }
+  return shifted;
+}
+
+/// Merges `op` into the body of the generic producing its source, where a
+/// lowering marked that generic as its result's epilogue site. The merged
+/// generic runs where `op` is (its inputs may be computed after the ldn op),
+/// so both must be in one block. When `op`'s only use merges its trailing
+/// dimensions (a collapse_shape back to the model's channels), the merged
+/// generic is built in that collapsed form, with ldn-fuse-elementwise's
+/// expansions of the inputs undone, so that linalg fusion still merges the
+/// inputs' elementwise producers into it.
+LogicalResult fuseIntoFinalGeneric(RewriterBase &rewriter, ElementwiseOp op) {
+  auto generic = op.getSource().getDefiningOp<linalg::GenericOp>();
+  if (!generic || !generic->hasAttr(kEpilogueSiteAttr) ||
+      generic->getBlock() != op->getBlock() ||
+      !generic->getResult(0).hasOneUse() ||
+      op.getResult().getType() != op.getSource().getType())
+    return failure();
+  // First the generic takes in an elementwise producer that it alone reads
+  // (the attention's last hop), as linalg fusion would: merging the map in
+  // the collapsed form below would otherwise keep that fusion from
+  // happening later.
+  for (OpOperand *operand : generic.getDpsInputOperands()) {
+    auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+    if (!producer || !producer->getResult(0).hasOneUse() ||
+        !linalg::areElementwiseOpsFusable(operand))
+      continue;
+    rewriter.setInsertionPoint(generic);
+    FailureOr<linalg::ElementwiseOpFusionResult> fused =
+        linalg::fuseElementwiseOps(rewriter, operand);
+    if (failed(fused) || fused->fusedOp->getNumResults() != 1)
+      return failure();
+    auto merged = cast<linalg::GenericOp>(fused->fusedOp);
+    merged->setAttr(kEpilogueSiteAttr, rewriter.getUnitAttr());
+    rewriter.replaceOp(generic, merged->getResults());
+    rewriter.eraseOp(producer);
+    generic = merged;
+    break;
+  }
+  // What the lowering promised, checked rather than trusted.
+  int64_t rank = op.getSource().getType().getRank();
+  if (generic.getNumDpsInits() != 1 || generic.getNumParallelLoops() != rank ||
+      generic.getNumLoops() != static_cast<unsigned>(rank) ||
+      !generic.getIndexingMapsArray().back().isIdentity() ||
+      !generic.getRegionOutputArgs()[0].use_empty())
+    return failure();
+
+  // The collapsed form: dimensions from `first` on become one; the body may
+  // only index the others, and the generic's inputs must be read either at
+  // the element (collapsed with it) or at leading dimensions only.
+  tensor::CollapseShapeOp collapse;
+  int64_t first = rank;
+  for (Operation *user : op->getUsers())
+    if (auto c = dyn_cast<tensor::CollapseShapeOp>(user))
+      collapse = c;
+  SmallVector<ReassociationIndices> groups;
+  if (collapse) {
+    groups = collapse.getReassociationIndices();
+    first = groups.back().front();
+    bool trailingOnly = llvm::all_of(ArrayRef(groups).drop_back(),
+                                     [](const ReassociationIndices &g) {
+                                       return g.size() == 1;
+                                     });
+    bool indexesMerged = false;
+    generic.walk([&](linalg::IndexOp index) {
+      indexesMerged |= static_cast<int64_t>(index.getDim()) >= first;
+    });
+    bool inputsFit = llvm::all_of(
+        generic.getIndexingMapsArray(), [&](AffineMap map) {
+          return map.isIdentity() ||
+                 llvm::all_of(map.getResults(), [&](AffineExpr expr) {
+                   auto dim = dyn_cast<AffineDimExpr>(expr);
+                   return dim && static_cast<int64_t>(dim.getPosition()) <
+                                     first;
+                 });
+        });
+    bool opInputsFit = llvm::all_of(op.getInputs(), [&](Value input) {
+      auto type = dyn_cast<RankedTensorType>(input.getType());
+      return !type || trailingGroups(groups, type.getRank(), rank);
+    });
+    if (!trailingOnly || indexesMerged || !inputsFit || !opInputsFit)
+      collapse = nullptr;
+  }
+  int64_t loops = collapse ? first + 1 : rank;
+  MLIRContext *context = op.getContext();
+
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value init = generic.getDpsInits()[0];
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (auto [input, map] : llvm::zip(generic.getDpsInputs(),
+                                     generic.getIndexingMapsArray())) {
+    if (collapse && map.isIdentity()) {
+      inputs.push_back(collapseOrUnexpand(rewriter, loc, input, groups));
+      maps.push_back(rewriter.getMultiDimIdentityMap(loops));
+      continue;
+    }
+    inputs.push_back(input);
+    maps.push_back(collapse ? AffineMap::get(loops, 0, map.getResults(),
+                                             context)
+                            : map);
+  }
+  unsigned ownInputs = inputs.size();
+  for (Value input : op.getInputs()) {
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (collapse && type && type.getRank() > 0)
+      input = collapseOrUnexpand(
+          rewriter, loc, input, *trailingGroups(groups, type.getRank(), rank));
+    inputs.push_back(input);
+  }
+  ValueRange opInputs = ValueRange(inputs).drop_front(ownInputs);
+  llvm::append_range(maps, trailingMaps(opInputs, loops));
+  maps.push_back(rewriter.getMultiDimIdentityMap(loops));
+  if (collapse)
+    init = tensor::CollapseShapeOp::create(rewriter, loc, init, groups);
+  // Before the generic reads the inputs; on the form it reads (a check of
+  // an expanded input would keep the expansion, and with it the input's
+  // producer out of linalg fusion).
+  assertTrailingSizes(rewriter, loc, getSizes(rewriter, loc, init), opInputs);
+
+  auto merged = linalg::GenericOp::create(
+      rewriter, loc, init.getType(), inputs, ValueRange{init}, maps,
+      parallelIterators(loops),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        IRMapping mapping;
+        Block &own = generic.getRegion().front();
+        mapping.map(own.getArguments().take_front(ownInputs),
+                    args.take_front(ownInputs));
+        for (Operation &inner : own.without_terminator())
+          nb.clone(inner, mapping);
+        Value value = mapping.lookupOrDefault(
+            cast<linalg::YieldOp>(own.getTerminator()).getValues()[0]);
+        Block &body = op.getBody().front();
+        mapping.map(body.getArgument(0), value);
+        mapping.map(body.getArguments().drop_front(),
+                    args.drop_front(ownInputs).drop_back());
+        for (Operation &inner : body.without_terminator())
+          nb.clone(inner, mapping);
+        auto yield = cast<YieldOp>(body.getTerminator());
+        linalg::YieldOp::create(nb, nloc,
+                                mapping.lookupOrDefault(yield.getValue()));
+      });
+  Value result = merged.getResult(0);
+  if (!collapse) {
+    rewriter.replaceOp(op, result);
+    rewriter.eraseOp(generic);
+    return success();
+  }
+  // The collapses like the map's are its result; size queries are the
+  // init's; other users (the next layer's epilogue, say) get the result
+  // expanded back.
+  Value uncollapsed = generic.getDpsInits()[0];
+  Value expanded;
+  for (OpOperand &use : llvm::make_early_inc_range(op->getUses())) {
+    Operation *user = use.getOwner();
+    auto c = dyn_cast<tensor::CollapseShapeOp>(user);
+    if (c && c.getReassociationIndices() == groups) {
+      rewriter.replaceOp(
+          c, castToType(rewriter, loc, result, c.getResult().getType()));
+      continue;
+    }
+    if (isa<tensor::DimOp>(user)) {
+      rewriter.modifyOpInPlace(user, [&] { use.set(uncollapsed); });
+      continue;
+    }
+    if (!expanded)
+      expanded = tensor::ExpandShapeOp::create(
+          rewriter, loc, op.getResult().getType(), result, groups,
+          getSizes(rewriter, loc, uncollapsed));
+    rewriter.modifyOpInPlace(user, [&] { use.set(expanded); });
+  }
+  rewriter.eraseOp(op);
+  rewriter.eraseOp(generic);
+  return success();
+}
+
 /// A linalg.generic, in the unfused form ldn-fuse-elementwise found where
 /// it can be: over the collapsed shape when the only use of the result is a
 /// collapse_shape, so that the generic fuses with its neighbours as the
@@ -316,7 +524,8 @@ void lowerUnfused(RewriterBase &rewriter, ElementwiseOp op) {
 } // namespace
 
 void lowering::lowerElementwise(RewriterBase &rewriter, ElementwiseOp op) {
-  if (succeeded(fuseIntoLoop(rewriter, op)))
+  if (succeeded(fuseIntoLoop(rewriter, op)) ||
+      succeeded(fuseIntoFinalGeneric(rewriter, op)))
     return;
   lowerUnfused(rewriter, op);
 }

@@ -93,6 +93,10 @@ struct LDNToLinalgPass : ldn::impl::LDNToLinalgBase<LDNToLinalgPass> {
     IRRewriter rewriter(context);
     for (ElementwiseOp op : maps)
       lowering::lowerElementwise(rewriter, op);
+    // The epilogue sites have served.
+    getOperation()->walk([](linalg::GenericOp generic) {
+      generic->removeAttr(lowering::kEpilogueSiteAttr);
+    });
   }
 };
 } // namespace

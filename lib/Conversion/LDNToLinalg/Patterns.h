@@ -30,9 +30,15 @@ void populateSsmConvLowering(RewritePatternSet &patterns);
 void populateLongConvLowering(RewritePatternSet &patterns,
                               int64_t fftThreshold);
 
+/// Marks the linalg.generic that writes a lowering's result when an
+/// epilogue may be merged into its body (Elementwise.cpp): all-parallel over
+/// the result, the output never read.
+inline constexpr char kEpilogueSiteAttr[] = "ldn.epilogue_site";
+
 /// Replaces `op` (after the ldn ops are lowered): fused into the loop that
 /// produces its source where that loop inserts the result slice by slice,
-/// otherwise a linalg.generic (Elementwise.cpp).
+/// merged into the generic that writes it where that is marked
+/// kEpilogueSiteAttr, otherwise a linalg.generic (Elementwise.cpp).
 void lowerElementwise(RewriterBase &rewriter, ElementwiseOp op);
 
 } // namespace ldn::lowering

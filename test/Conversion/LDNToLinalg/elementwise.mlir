@@ -30,18 +30,55 @@ func.func @in_loop(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v: tensor<
 
 // -----
 
-// Not a slice-inserting loop (the dense attention is whole-tensor
-// generics): a generic after it, over the collapsed shape the result is
-// used in, with ldn-fuse-elementwise's expansions undone and a scalar as a
-// scalar, so that linalg fusion sees the original form.
+// Not a slice-inserting loop and no marked final generic (lrpe writes its
+// two halves by slices): a generic after it, over the collapsed shape the
+// result is used in, with ldn-fuse-elementwise's expansions undone and a
+// scalar as a scalar, so that linalg fusion sees the original form.
 // CHECK-LABEL: func.func @collapsed
-//  CHECK-SAME:   %[[H:[a-z0-9]+]]: tensor<?x?x16xf32>
-//       CHECK:   %[[Z:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<?x?x2x8xf32> into tensor<?x?x16xf32>
-//       CHECK:   %[[R:.*]] = linalg.generic {{.*}} ins(%[[Z]], %[[H]], %{{.*}} : tensor<?x?x16xf32>, tensor<?x?x16xf32>, f32)
+//  CHECK-SAME:   %[[H:[a-z0-9]+]]: tensor<?x8x16xf32>
+//       CHECK:   %[[Z:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<?x8x2x8xf32> into tensor<?x8x16xf32>
+//       CHECK:   %[[R:.*]] = linalg.generic {{.*}} ins(%[[Z]], %[[H]], %{{.*}} : tensor<?x8x16xf32>, tensor<?x8x16xf32>, f32)
 //       CHECK:   return %[[R]]
-//   CHECK-NOT:   tensor.expand_shape
-func.func @collapsed(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v: tensor<?x?x2x8xf32>, %h: tensor<?x?x16xf32>, %s: f32) -> tensor<?x?x16xf32> {
-  %z = ldn.attention_diffuse %q, %k, %v {pattern = #ldn.pattern<dense>, hops = 1, mode = #ldn.diffusion_mode<laplacian>} : tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32>
+func.func @collapsed(%x: tensor<?x8x2x4xf32>, %theta: tensor<2x4xf32>, %h: tensor<?x8x16xf32>, %s: f32) -> tensor<?x8x16xf32> {
+  %z = ldn.lrpe %x, %theta {grid = array<i64: 8>} : tensor<?x8x2x4xf32>, tensor<2x4xf32> -> tensor<?x8x2x8xf32>
+  %c0 = arith.constant 0 : index
+  %b = tensor.dim %h, %c0 : tensor<?x8x16xf32>
+  %hx = tensor.expand_shape %h [[0], [1], [2, 3]] output_shape [%b, 8, 2, 8] : tensor<?x8x16xf32> into tensor<?x8x2x8xf32>
+  %r = ldn.elementwise %z, %hx, %s : tensor<?x8x2x8xf32>, tensor<?x8x2x8xf32>, f32 -> tensor<?x8x2x8xf32> {
+  ^bb0(%zi: f32, %hi: f32, %si: f32):
+    %m = arith.mulf %zi, %si : f32
+    %o = arith.addf %m, %hi : f32
+    ldn.yield %o : f32
+  }
+  %c = tensor.collapse_shape %r [[0], [1], [2, 3]] : tensor<?x8x2x8xf32> into tensor<?x8x16xf32>
+  return %c : tensor<?x8x16xf32>
+}
+
+// -----
+
+// The attention's last pass over its result (the padding mask) is marked as
+// the epilogue site: it first takes in the Laplacian's difference, then the
+// map, in the collapsed form the result is used in (the input's expansion
+// undone, A V and V collapsed, the valid lengths read per batch row), so
+// that linalg fusion can still merge the inputs' producers. One generic
+// computes the difference, the mask and the map; the shape checks of the
+// map's inputs come first.
+// CHECK-LABEL: func.func @attention_site
+//  CHECK-SAME:   %[[V:[a-z0-9]+]]: tensor<?x?x2x8xf32>, %[[H:[a-z0-9]+]]: tensor<?x?x16xf32>, %[[S:[a-z0-9]+]]: f32
+//       CHECK:   %[[AV:.*]] = linalg.generic {{.*}}"reduction", "parallel"]} ins(%{{.*}}, %[[V]] :
+//       CHECK:   %[[VC:.*]] = tensor.collapse_shape %[[V]] {{\[}}[0], [1], [2, 3]] : tensor<?x?x2x8xf32> into tensor<?x?x16xf32>
+//       CHECK:   %[[AVC:.*]] = tensor.collapse_shape %[[AV]] {{\[}}[0], [1], [2, 3]]
+//       CHECK:   cf.assert %{{.*}}, "ldn.elementwise: input #1 dimension 0 must match source dimension 0"
+//       CHECK:   %[[R:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[VC]], %[[AVC]], %{{.*}}, %[[H]], %[[S]] : tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?xindex>, tensor<?x?x16xf32>, f32)
+//       CHECK:     arith.addf
+//       CHECK:     linalg.index 1
+//       CHECK:     arith.select
+//       CHECK:     arith.mulf
+//       CHECK:     arith.addf
+//       CHECK:   return %[[R]]
+//   CHECK-NOT:   ldn.epilogue_site
+func.func @attention_site(%q: tensor<?x?x2x8xf32>, %v: tensor<?x?x2x8xf32>, %h: tensor<?x?x16xf32>, %s: f32) -> tensor<?x?x16xf32> {
+  %z = ldn.attention_diffuse %q, %q, %v {pattern = #ldn.pattern<dense>, hops = 1, mode = #ldn.diffusion_mode<laplacian>} : tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32>
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %b = tensor.dim %h, %c0 : tensor<?x?x16xf32>

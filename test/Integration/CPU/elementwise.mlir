@@ -2,8 +2,9 @@
 // lib/Reference (which evaluates the body in fp64): per-channel, same-shape
 // and 0-d inputs, on ops whose lowerings fuse the epilogue (long_conv,
 // linear_attention causal and global, selective_scan, dense
-// attention_diffuse) and on ones that fall back to a separate map
-// (diffuse, sparse multi-hop attention_diffuse, scan), with the op's other
+// attention_diffuse, on the CPU every attention_diffuse at its padding
+// mask, padded rows included) and on ones that fall back to a separate map
+// (diffuse, sparse multi-hop attention_diffuse on the GPU, scan), with the op's other
 // result returned too, at the awkward lengths and both batch sizes.
 // RUN: ldn-compile %s --target=%ldn_target -o %t.so
 // RUN: for T in 1 2 7 63 64 65 1000; do for B in 1 3; do \
@@ -18,6 +19,7 @@
 // RUN: for T in 1 2 7 63 64 65 200; do for B in 1 3; do \
 // RUN:   ldn-run %t.so --entry laplacian_gate --random q=${B}x${T}x2x8 --random k=${B}x${T}x2x8 --random v=${B}x${T}x2x8 --random g=2x8 --check --quiet || exit 1; \
 // RUN:   ldn-run %t.so --entry ppr_residual --random q=${B}x${T}x2x8 --random k=${B}x${T}x2x8 --random v=${B}x${T}x2x8 --check --quiet || exit 1; \
+// RUN:   ldn-run %t.so --entry padded_residual --random q=${B}x${T}x2x8 --random k=${B}x${T}x2x8 --random v=${B}x${T}x2x8 --random lengths=${B}:0:$((T + 1)) --check --quiet || exit 1; \
 // RUN: done; done
 // A mismatched input is a run-time error, not a wrong answer.
 // RUN: not ldn-run %t.so --entry attention_gate --random q=2x9x2x8 --random k=2x9x2x8 --random v=2x9x2x4 --random g=2x8x2x4 2>&1 | FileCheck %s --check-prefix=MISMATCH
@@ -106,6 +108,17 @@ func.func @laplacian_gate(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v: 
 
 func.func @ppr_residual(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v: tensor<?x?x2x8xf32>) -> tensor<?x?x2x8xf32> {
   %z = ldn.attention_diffuse %q, %k, %v {pattern = #ldn.pattern<window = 16, stride = 8, globals = [0], random = 2, seed = 3>, hops = 3, alpha = 0.2 : f32, mode = #ldn.diffusion_mode<ppr>} : tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32>
+  %r = ldn.elementwise %z, %v : tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32> {
+  ^bb0(%zi: f32, %vi: f32):
+    %o = arith.addf %zi, %vi : f32
+    ldn.yield %o : f32
+  }
+  return %r : tensor<?x?x2x8xf32>
+}
+
+// Padded rows are zero before the map, which then adds v there too.
+func.func @padded_residual(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v: tensor<?x?x2x8xf32>, %lengths: tensor<?xi32>) -> tensor<?x?x2x8xf32> {
+  %z = ldn.attention_diffuse %q, %k, %v lengths %lengths {pattern = #ldn.pattern<window = 4, stride = 2, globals = [0]>, hops = 2, alpha = 0.3 : f32, mode = #ldn.diffusion_mode<ppr>} : tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>, tensor<?xi32> -> tensor<?x?x2x8xf32>
   %r = ldn.elementwise %z, %v : tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32> {
   ^bb0(%zi: f32, %vi: f32):
     %o = arith.addf %zi, %vi : f32
