@@ -744,6 +744,22 @@ SsmKernelOp::reifyResultShapes(OpBuilder &b,
 // ldn.long_conv
 //===----------------------------------------------------------------------===//
 
+/// A convolution kernel's static length: at least one lag, or 2L (L >= 1)
+/// when bidirectional. A dynamic length is checked at run time.
+static LogicalResult checkLags(const ShapeChecker &c, const Shaped &kernel,
+                               bool bidirectional) {
+  int64_t lags = kernel.dim(1);
+  if (ShapedType::isDynamic(lags))
+    return success();
+  if (!bidirectional && lags < 1)
+    return c.fail("'kernel' must hold at least one lag");
+  if (bidirectional && (lags < 2 || lags % 2 != 0))
+    return c.fail("a bidirectional 'kernel' holds 2L lags (L >= 1, as made by "
+                  "ldn.ssm_kernel), got " +
+                  Twine(lags));
+  return success();
+}
+
 static LogicalResult checkLongConv(LongConvOp::Adaptor ad,
                                    const ShapeChecker &c) {
   Shaped v, kernel;
@@ -752,16 +768,7 @@ static LogicalResult checkLongConv(LongConvOp::Adaptor ad,
     return failure();
   if (failed(c.sameDim(kChannels, v, 2, kernel, 0)))
     return failure();
-  int64_t lags = kernel.dim(1);
-  if (ShapedType::isDynamic(lags))
-    return success();
-  if (!ad.getBidirectional() && lags < 1)
-    return c.fail("'kernel' must hold at least one lag");
-  if (ad.getBidirectional() && (lags < 2 || lags % 2 != 0))
-    return c.fail("a bidirectional 'kernel' holds 2L lags (L >= 1, as made by "
-                  "ldn.ssm_kernel), got " +
-                  Twine(lags));
-  return success();
+  return checkLags(c, kernel, ad.getBidirectional());
 }
 
 LogicalResult LongConvOp::inferReturnTypes(MLIRContext *,
@@ -822,16 +829,7 @@ static LogicalResult checkSsmConv(SsmConvOp::Adaptor ad,
     return c.fail("'kernel' has " + Twine(kernel.dim(0)) +
                   " rows but the projections make G·Ng = " +
                   Twine(groups * in.dim(2)) + " channels");
-  int64_t lags = kernel.dim(1);
-  if (ShapedType::isDynamic(lags))
-    return success();
-  if (!ad.getBidirectional() && lags < 1)
-    return c.fail("'kernel' must hold at least one lag");
-  if (ad.getBidirectional() && (lags < 2 || lags % 2 != 0))
-    return c.fail("a bidirectional 'kernel' holds 2L lags (L >= 1, as made by "
-                  "ldn.ssm_kernel), got " +
-                  Twine(lags));
-  return success();
+  return checkLags(c, kernel, ad.getBidirectional());
 }
 
 LogicalResult SsmConvOp::inferReturnTypes(MLIRContext *,
