@@ -14,7 +14,10 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace mlir::ldn {
 #define GEN_PASS_DEF_LDNTOLINALG
@@ -55,6 +58,25 @@ void mlir::ldn::insertRuntimeDimChecks(OpBuilder &builder, Operation *op) {
 }
 
 namespace {
+/// Moves the memory-effect-free code of `loop` that does not depend on the
+/// iteration out of it, loops included: upstream LICM keeps a loop with
+/// dynamic bounds in place (it might not run), but the FFT stages of a
+/// convolution's kernel are pure tensor arithmetic on the kernel, valid
+/// whether or not the batch is empty.
+void hoistRowInvariants(scf::ForOp loop) {
+  // Sizes first: the row's length is a size query of a tensor made in the
+  // loop, and every bound of the kernel's transform derives from it.
+  RewritePatternSet patterns(loop.getContext());
+  memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
+  tensor::DimOp::getCanonicalizationPatterns(patterns, loop.getContext());
+  (void)applyPatternsGreedily(loop, std::move(patterns));
+  moveLoopInvariantCode(
+      {&loop.getRegion()},
+      [&](Value value, Region *) { return loop.isDefinedOutsideOfLoop(value); },
+      [](Operation *op, Region *) { return isMemoryEffectFree(op); },
+      [&](Operation *op, Region *) { loop.moveOutOfLoop(op); });
+}
+
 struct LDNToLinalgPass : ldn::impl::LDNToLinalgBase<LDNToLinalgPass> {
   using LDNToLinalgBase::LDNToLinalgBase;
 
@@ -88,6 +110,10 @@ struct LDNToLinalgPass : ldn::impl::LDNToLinalgBase<LDNToLinalgPass> {
       signalPassFailure();
       return;
     }
+    getOperation()->walk([](scf::ForOp loop) {
+      if (loop->removeAttr(lowering::kHoistInvariantsAttr))
+        hoistRowInvariants(loop);
+    });
     SmallVector<ElementwiseOp> maps;
     getOperation()->walk([&](ElementwiseOp op) { maps.push_back(op); });
     IRRewriter rewriter(context);

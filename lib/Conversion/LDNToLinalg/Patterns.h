@@ -35,6 +35,10 @@ void populateLongConvLowering(RewritePatternSet &patterns,
 /// the result, the output never read.
 inline constexpr char kEpilogueSiteAttr[] = "ldn.epilogue_site";
 
+/// Marks a loop whose body holds ldn ops still to be lowered (ssm_conv's
+/// rows): once they are, the pass hoists what does not depend on the row.
+inline constexpr char kHoistInvariantsAttr[] = "ldn.hoist_invariants";
+
 /// Replaces `op` (after the ldn ops are lowered): fused into the loop that
 /// produces its source where that loop inserts the result slice by slice,
 /// merged into the generic that writes it where that is marked

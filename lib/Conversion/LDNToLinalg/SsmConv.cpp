@@ -107,6 +107,9 @@ struct LowerSsmConv : OpRewritePattern<SsmConvOp> {
               {b.getIndexAttr(1), length, b.getIndexAttr(outChannels)}, unit);
           scf::YieldOp::create(b, l, inserted);
         });
+    // The convolution's work on the kernel alone (its transpose, its
+    // transform) is the same for every row: hoisted once lowered.
+    loop->setAttr(kHoistInvariantsAttr, rewriter.getUnitAttr());
     rewriter.replaceOp(op, loop.getResult(0));
     return success();
   }
