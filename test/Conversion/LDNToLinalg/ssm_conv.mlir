@@ -51,3 +51,22 @@ func.func @half(%u: tensor<2x5x6xf16>, %bp: tensor<1x6x3xf32>, %k: tensor<3x4xf3
       : tensor<2x5x6xf16>, tensor<1x6x3xf32>, tensor<3x4xf32>, tensor<1x3x2xf32> -> tensor<2x5x2xf16>
   return %y : tensor<2x5x2xf16>
 }
+
+// -----
+
+// FFT: the kernel's transform does not depend on the row, so it is hoisted
+// out of the row loop (its stage loop runs once, before it); the row's own
+// forward and inverse transforms stay inside.
+// CHECK-LABEL: func.func @fft_kernel_hoisted
+//  CHECK-SAME:   %[[K:[a-z0-9]+]]: tensor<16x?xf32>
+//       CHECK:   tensor.extract_slice %[[K]]
+//       CHECK:   scf.for {{.*}} -> (tensor<1x2x1x?x2x16xf32>)
+//       CHECK:   scf.for {{.*}} -> (tensor<?x?x64xf32>)
+//   CHECK-NOT:     tensor.extract_slice %[[K]]
+//       CHECK:     scf.for {{.*}} -> (tensor<1x2x1x?x2x16xf32>)
+//       CHECK:     scf.for {{.*}} -> (tensor<1x2x1x2x?x16xf32>)
+func.func @fft_kernel_hoisted(%u: tensor<?x?x64xf32>, %bp: tensor<4x16x4xf32>, %k: tensor<16x?xf32>, %cp: tensor<4x4x16xf32>) -> tensor<?x?x64xf32> {
+  %y = ldn.ssm_conv %u, %bp, %k, %cp {bidirectional = true, strategy = #ldn.conv_strategy<fft>}
+      : tensor<?x?x64xf32>, tensor<4x16x4xf32>, tensor<16x?xf32>, tensor<4x4x16xf32> -> tensor<?x?x64xf32>
+  return %y : tensor<?x?x64xf32>
+}
