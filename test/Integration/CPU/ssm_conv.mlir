@@ -8,6 +8,9 @@
 // RUN:   ldn-run %t.so --entry dense_causal_direct --random u=${B}x${T}x6 --random bp=1x6x3 --random k=3x${T} --random cp=1x3x4 --check --quiet || exit 1; \
 // RUN:   ldn-run %t.so --entry epilogue --random u=${B}x${T}x6 --random bp=2x3x4 --random k=8x130 --random cp=2x4x3 --random d=6 --check --quiet || exit 1; \
 // RUN: done; done
+// Long enough that the GPU's FFT kernel does not fit (n > 4096): the
+// direct kernel runs, with the projection at its loads too.
+// RUN: ldn-run %t.so --entry heads_bidir_fft --random u=1x5000x6 --random bp=2x3x4 --random k=8x66 --random cp=2x4x5 --check --quiet
 // RUN: ldn-run %t.so --entry static --random u=2x65x6 --random bp=2x3x4 --random k=8x8 --random cp=2x4x5 --check | FileCheck %s
 // RUN: ldn-run %t.so --entry half --random u=2x65x6 --random bp=1x6x3 --random k=3x16 --random cp=1x3x4 --check | FileCheck %s
 // CHECK: check result0: {{.*}}: ok
