@@ -377,6 +377,12 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
              : lookupInLibrary(module, *library, file, declaration.getName());
     if (!func)
       return failure();
+    // Each kind appends its own extra arguments; one declaration carries
+    // one of them (no lowering asks for both).
+    if (declaration->hasAttr(kEpilogueAttr) &&
+        declaration->hasAttr(kPrologueAttr))
+      return declaration.emitError(
+          "internal error: a kernel with both an epilogue and a prologue");
     // The body, then the functions of the file that it calls, transitively.
     IRMapping mapping;
     func.getBody().cloneInto(&declaration.getBody(), mapping);

@@ -75,8 +75,10 @@ struct SsmConvToKernels : OpRewritePattern<SsmConvOp> {
                                     /*epilogue=*/nullptr)))
         return failure();
     }
-    auto [y, yView] =
-        allocRows(rewriter, loc, rows, op.getType().getDimSize(2));
+    // M = G·Mg, static even where the declared result type says `?`.
+    RankedTensorType outProj = op.getOutProj().getType();
+    auto [y, yView] = allocRows(rewriter, loc, rows,
+                                outProj.getDimSize(0) * outProj.getDimSize(2));
     FailureOr<bool> fused = callKernelWithEpilogue(
         rewriter, op, "ssm_conv", "ldn_gpu_ssm_conv_project",
         {xView, inputView(rewriter, loc, op.getOutProj()), yView}, epilogue,

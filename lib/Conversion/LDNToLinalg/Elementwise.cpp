@@ -276,7 +276,15 @@ LogicalResult fuseIntoFinalGeneric(RewriterBase &rewriter, ElementwiseOp op) {
       !generic->getResult(0).hasOneUse() ||
       op.getResult().getType() != op.getSource().getType())
     return failure();
-  // First the generic takes in an elementwise producer that it alone reads
+  // What the lowering promised, checked rather than trusted.
+  int64_t rank = op.getSource().getType().getRank();
+  if (generic.getNumDpsInits() != 1 || generic.getNumParallelLoops() != rank ||
+      generic.getNumLoops() != static_cast<unsigned>(rank) ||
+      !generic.getIndexingMapsArray().back().isIdentity() ||
+      !generic.getRegionOutputArgs()[0].use_empty())
+    return failure();
+
+  // Then the generic takes in an elementwise producer that it alone reads
   // (the attention's last hop), as linalg fusion would: merging the map in
   // the collapsed form below would otherwise keep that fusion from
   // happening later.
@@ -288,8 +296,13 @@ LogicalResult fuseIntoFinalGeneric(RewriterBase &rewriter, ElementwiseOp op) {
     rewriter.setInsertionPoint(generic);
     FailureOr<linalg::ElementwiseOpFusionResult> fused =
         linalg::fuseElementwiseOps(rewriter, operand);
-    if (failed(fused) || fused->fusedOp->getNumResults() != 1)
-      return failure();
+    if (failed(fused))
+      break;
+    if (fused->fusedOp->getNumResults() != 1) {
+      // The producer's result would survive: keep the two apart.
+      rewriter.eraseOp(fused->fusedOp);
+      break;
+    }
     auto merged = cast<linalg::GenericOp>(fused->fusedOp);
     merged->setAttr(kEpilogueSiteAttr, rewriter.getUnitAttr());
     rewriter.replaceOp(generic, merged->getResults());
@@ -297,13 +310,6 @@ LogicalResult fuseIntoFinalGeneric(RewriterBase &rewriter, ElementwiseOp op) {
     generic = merged;
     break;
   }
-  // What the lowering promised, checked rather than trusted.
-  int64_t rank = op.getSource().getType().getRank();
-  if (generic.getNumDpsInits() != 1 || generic.getNumParallelLoops() != rank ||
-      generic.getNumLoops() != static_cast<unsigned>(rank) ||
-      !generic.getIndexingMapsArray().back().isIdentity() ||
-      !generic.getRegionOutputArgs()[0].use_empty())
-    return failure();
 
   // The collapsed form: dimensions from `first` on become one; the body may
   // only index the others, and the generic's inputs must be read either at

@@ -16,6 +16,7 @@
 #include "ldn/IR/LDNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -67,6 +68,24 @@ Value projectHeads(OpBuilder &b, Location loc, Value in, Value weight) {
   return tensor::CollapseShapeOp::create(b, loc, out4, heads);
 }
 
+/// A dynamic bidirectional kernel's length is even (2L): checked before the
+/// row loop, so also for an empty batch (the convolution inside checks it
+/// too, per row).
+void assertEvenLags(OpBuilder &b, Location loc, SsmConvOp op) {
+  Value kernel = op.getKernel();
+  if (!op.getBidirectional() || !op.getKernel().getType().isDynamicDim(1))
+    return;
+  Value lags = getDim(b, loc, kernel, 1);
+  Value parity = arith::RemUIOp::create(
+      b, loc, lags, arith::ConstantIndexOp::create(b, loc, 2));
+  Value even = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, parity,
+      arith::ConstantIndexOp::create(b, loc, 0));
+  cf::AssertOp::create(b, loc, even,
+                       "ldn.ssm_conv: a bidirectional 'kernel' must hold an "
+                       "even number 2L of lags");
+}
+
 struct LowerSsmConv : OpRewritePattern<SsmConvOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -75,6 +94,7 @@ struct LowerSsmConv : OpRewritePattern<SsmConvOp> {
     Location loc = op.getLoc();
     Value u = op.getU();
     RankedTensorType resultType = op.getType();
+    assertEvenLags(rewriter, loc, op);
     SmallVector<OpFoldResult> sizes = reifyResultSizes(rewriter, op.getY());
     Value init = createEmpty(rewriter, loc, sizes, resultType.getElementType());
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
@@ -86,7 +106,9 @@ struct LowerSsmConv : OpRewritePattern<SsmConvOp> {
       return RankedTensorType::get({1, uType.getDimSize(1), channels}, element);
     };
     int64_t inChannels = uType.getDimSize(2);
-    int64_t outChannels = resultType.getDimSize(2);
+    // M = G·Mg, static even where the declared result type says `?`.
+    RankedTensorType outProj = op.getOutProj().getType();
+    int64_t outChannels = outProj.getDimSize(0) * outProj.getDimSize(2);
     auto loop = scf::ForOp::create(
         rewriter, loc, zero, batch, one, ValueRange{init},
         [&](OpBuilder &b, Location l, Value row, ValueRange carried) {
@@ -110,7 +132,9 @@ struct LowerSsmConv : OpRewritePattern<SsmConvOp> {
     // The convolution's work on the kernel alone (its transpose, its
     // transform) is the same for every row: hoisted once lowered.
     loop->setAttr(kHoistInvariantsAttr, rewriter.getUnitAttr());
-    rewriter.replaceOp(op, loop.getResult(0));
+    // (A cast only where the declared type is less static than M.)
+    rewriter.replaceOp(op,
+                       castToType(rewriter, loc, loop.getResult(0), resultType));
     return success();
   }
 };

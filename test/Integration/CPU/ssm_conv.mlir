@@ -14,6 +14,13 @@
 // RUN: ldn-run %t.so --entry static --random u=2x65x6 --random bp=2x3x4 --random k=8x8 --random cp=2x4x5 --check | FileCheck %s
 // RUN: ldn-run %t.so --entry half --random u=2x65x6 --random bp=1x6x3 --random k=3x16 --random cp=1x3x4 --check | FileCheck %s
 // CHECK: check result0: {{.*}}: ok
+// A result type less static than the op's (M = 10 declared as ?).
+// RUN: ldn-run %t.so --entry dynamic_result --random u=3x7x6 --random bp=2x3x4 --random k=8x8 --random cp=2x4x5 --check | FileCheck %s
+// An odd bidirectional kernel length is an error at run time, also for an
+// empty batch.
+// RUN: not ldn-run %t.so --entry bidir_dynamic --random u=0x5x6 --random bp=2x3x4 --random k=8x5 --random cp=2x4x5 2>&1 | FileCheck %s --check-prefix=ODD
+// RUN: not ldn-run %t.so --entry bidir_dynamic --random u=2x5x6 --random bp=2x3x4 --random k=8x5 --random cp=2x4x5 2>&1 | FileCheck %s --check-prefix=ODD
+// ODD: a bidirectional 'kernel' must hold an even number 2L of lags
 // A wrong batch in the epilogue's input is an error at run time.
 // RUN: not ldn-run %t.so --entry epilogue --random u=2x7x6 --random bp=2x3x4 --random k=8x130 --random cp=2x4x3 --random d=5 2>&1 | FileCheck %s --check-prefix=BAD
 // BAD: error:
@@ -63,4 +70,16 @@ func.func @half(%u: tensor<?x?x6xf16>, %bp: tensor<1x6x3xf32>, %k: tensor<3x16xf
   %y = ldn.ssm_conv %u, %bp, %k, %cp {strategy = #ldn.conv_strategy<fft>}
       : tensor<?x?x6xf16>, tensor<1x6x3xf32>, tensor<3x16xf32>, tensor<1x3x4xf32> -> tensor<?x?x4xf16>
   return %y : tensor<?x?x4xf16>
+}
+
+func.func @dynamic_result(%u: tensor<?x?x6xf32>, %bp: tensor<2x3x4xf32>, %k: tensor<8x8xf32>, %cp: tensor<2x4x5xf32>) -> tensor<?x?x?xf32> {
+  %y = ldn.ssm_conv %u, %bp, %k, %cp
+      : tensor<?x?x6xf32>, tensor<2x3x4xf32>, tensor<8x8xf32>, tensor<2x4x5xf32> -> tensor<?x?x?xf32>
+  return %y : tensor<?x?x?xf32>
+}
+
+func.func @bidir_dynamic(%u: tensor<?x?x6xf32>, %bp: tensor<2x3x4xf32>, %k: tensor<8x?xf32>, %cp: tensor<2x4x5xf32>) -> tensor<?x?x10xf32> {
+  %y = ldn.ssm_conv %u, %bp, %k, %cp {bidirectional = true}
+      : tensor<?x?x6xf32>, tensor<2x3x4xf32>, tensor<8x?xf32>, tensor<2x4x5xf32> -> tensor<?x?x10xf32>
+  return %y : tensor<?x?x10xf32>
 }

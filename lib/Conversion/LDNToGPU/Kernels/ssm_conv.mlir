@@ -58,8 +58,11 @@ func.func private @ldn_gpu_ssm_conv_project(
 // without v ever being stored: the kernel's every load v[b, t, c] becomes
 // this function (inlined), c = g·Ng + n:
 //   v[b, t, c] = Σ_i u[b, t, g·Hg + i] · weight[g, i, n].
-// The convolution loads each element of v once per block that needs it, so
-// the Hg multiply-adds replace one load of a stored v.
+// Each load of v then costs Hg multiply-adds and 2·Hg loads (u's row and
+// the weights, cached). The FFT kernel loads each element of v once per
+// block; the direct kernel stages overlapping windows, about 2·Lk/64 loads
+// of each element, so for long direct kernels the recomputation is
+// correspondingly larger than the traffic it saves.
 func.func private @ldn_gpu_ssm_conv_input(
     %b: index, %t: index, %c: index,
     %u: memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>,

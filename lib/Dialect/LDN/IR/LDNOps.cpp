@@ -853,8 +853,11 @@ LogicalResult SsmConvOp::verify() {
 LogicalResult
 SsmConvOp::reifyResultShapes(OpBuilder &b,
                              ReifiedRankedShapedTypeDims &shapes) {
-  // M is static; B and T are u's.
-  shapes.push_back(reifyLike(b, getLoc(), getY(), getU()));
+  // B and T are u's, M = G·Mg is the out-projection's (static).
+  SmallVector<OpFoldResult> sizes = reifyLike(b, getLoc(), getY(), getU());
+  RankedTensorType out = getOutProj().getType();
+  sizes[2] = b.getIndexAttr(out.getDimSize(0) * out.getDimSize(2));
+  shapes.push_back(sizes);
   return success();
 }
 

@@ -205,10 +205,22 @@ struct FuseProjectedConv : OpRewritePattern<LongConvOp> {
     if (inHeads != outHeads || inPerHead != outPerHead)
       return rewriter.notifyMatchFailure(
           conv, "the projections split the channels into different heads");
+    // What the convolution's own types may not say (a dynamic channel
+    // dimension between the projection and it): the kernel's rows and u's
+    // channels must be the projections'.
+    int64_t inputsPerHead = inType.getDimSize(in->dense ? 0 : 1);
+    if (conv.getKernel().getType().getDimSize(0) != inHeads * inPerHead ||
+        uType.getDimSize(2) != inHeads * inputsPerHead)
+      return rewriter.notifyMatchFailure(
+          conv, "the kernel's rows or u's channels are not the projections'");
 
     // At the output projection: its weight may be defined after the
-    // convolution.
+    // convolution. Not into another block (a loop would repeat the
+    // convolution).
     Operation *root = out->result.getDefiningOp();
+    if (root->getBlock() != conv->getBlock())
+      return rewriter.notifyMatchFailure(
+          conv, "the output projection is in another block");
     rewriter.setInsertionPoint(root);
     // The convolution's location: run-time checks and remarks name it.
     Location loc = conv.getLoc();

@@ -215,3 +215,126 @@ func.func @half(%u: tensor<?x?x8xf16>, %bp: tensor<8x3xf16>, %k: tensor<3x5xf32>
       ins(%x, %cp : tensor<?x?x3xf16>, tensor<3x6xf16>) outs(%y0 : tensor<?x?x6xf16>) -> tensor<?x?x6xf16>
   return %y : tensor<?x?x6xf16>
 }
+
+// -----
+
+#mm_x = affine_map<(b, m, n, k) -> (b, m, k)>
+#mm_w = affine_map<(b, m, n, k) -> (k, n)>
+#mm_y = affine_map<(b, m, n, k) -> (b, m, n)>
+
+// Left alone: v's channel dimension is dynamic, and the kernel's 5 rows are
+// not the 3 channels the projections make (the op could not be built).
+// CHECK-LABEL: func.func @kernel_rows
+// CHECK: ldn.long_conv
+// CHECK-NOT: ldn.ssm_conv
+func.func @kernel_rows(%u: tensor<?x?x8xf32>, %bp: tensor<8x3xf32>, %k: tensor<5x4xf32>, %cp: tensor<3x6xf32>, %nn: tensor<?xf32>) -> tensor<?x?x6xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %b = tensor.dim %u, %c0 : tensor<?x?x8xf32>
+  %t = tensor.dim %u, %c1 : tensor<?x?x8xf32>
+  %n = tensor.dim %nn, %c0 : tensor<?xf32>
+  %ve = tensor.empty(%b, %t, %n) : tensor<?x?x?xf32>
+  %v0 = linalg.fill ins(%zero : f32) outs(%ve : tensor<?x?x?xf32>) -> tensor<?x?x?xf32>
+  %v = linalg.generic {indexing_maps = [#mm_x, #mm_w, #mm_y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%u, %bp : tensor<?x?x8xf32>, tensor<8x3xf32>) outs(%v0 : tensor<?x?x?xf32>) {
+  ^bb0(%a: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %p, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x?xf32>
+  %x = ldn.long_conv %v, %k : tensor<?x?x?xf32>, tensor<5x4xf32> -> tensor<?x?x5xf32>
+  %ye = tensor.empty(%b, %t) : tensor<?x?x6xf32>
+  %y0 = linalg.fill ins(%zero : f32) outs(%ye : tensor<?x?x6xf32>) -> tensor<?x?x6xf32>
+  %y = linalg.generic {indexing_maps = [#mm_x, #mm_w, #mm_y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %cp : tensor<?x?x5xf32>, tensor<3x6xf32>) outs(%y0 : tensor<?x?x6xf32>) {
+  ^bb0(%a: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %a, %w : f32
+    %r = arith.addf %p, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x6xf32>
+  return %y : tensor<?x?x6xf32>
+}
+
+// -----
+
+#mm_x = affine_map<(b, m, n, k) -> (b, m, k)>
+#mm_w = affine_map<(b, m, n, k) -> (k, n)>
+#mm_y = affine_map<(b, m, n, k) -> (b, m, n)>
+
+// Left alone: the output projection is inside a loop, which the fused op
+// would repeat the convolution in.
+// CHECK-LABEL: func.func @in_loop
+// CHECK: ldn.long_conv
+// CHECK: scf.for
+// CHECK-NOT: ldn.ssm_conv
+func.func @in_loop(%u: tensor<2x?x8xf32>, %bp: tensor<8x3xf32>, %k: tensor<3x5xf32>, %cp: tensor<3x6xf32>) -> tensor<2x7x6xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant 0.0 : f32
+  %t = tensor.dim %u, %c1 : tensor<2x?x8xf32>
+  %ve = tensor.empty(%t) : tensor<2x?x3xf32>
+  %v0 = linalg.fill ins(%zero : f32) outs(%ve : tensor<2x?x3xf32>) -> tensor<2x?x3xf32>
+  %v = linalg.batch_matmul indexing_maps = [#mm_x, #mm_w, #mm_y]
+      ins(%u, %bp : tensor<2x?x8xf32>, tensor<8x3xf32>) outs(%v0 : tensor<2x?x3xf32>) -> tensor<2x?x3xf32>
+  %x = ldn.long_conv %v, %k : tensor<2x?x3xf32>, tensor<3x5xf32> -> tensor<2x?x3xf32>
+  %acc0 = tensor.empty() : tensor<2x7x6xf32>
+  %res = scf.for %i = %c0 to %c4 step %c1 iter_args(%carry = %acc0) -> tensor<2x7x6xf32> {
+    %ye = tensor.empty() : tensor<2x7x6xf32>
+    %y0 = linalg.fill ins(%zero : f32) outs(%ye : tensor<2x7x6xf32>) -> tensor<2x7x6xf32>
+    %y = linalg.generic {indexing_maps = [#mm_x, #mm_w, #mm_y], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+        ins(%x, %cp : tensor<2x?x3xf32>, tensor<3x6xf32>) outs(%y0 : tensor<2x7x6xf32>) {
+    ^bb0(%a: f32, %w: f32, %acc: f32):
+      %p = arith.mulf %a, %w : f32
+      %r = arith.addf %p, %acc : f32
+      linalg.yield %r : f32
+    } -> tensor<2x7x6xf32>
+    %s = arith.addf %y, %carry : tensor<2x7x6xf32>
+    scf.yield %s : tensor<2x7x6xf32>
+  }
+  return %res : tensor<2x7x6xf32>
+}
+
+// -----
+
+#hp_x = affine_map<(b, t, h, o, i) -> (b, t, h, i)>
+#hp_w = affine_map<(b, t, h, o, i) -> (h, i, o)>
+#hp_y = affine_map<(b, t, h, o, i) -> (b, t, h, o)>
+
+// Left alone: both projections make 4 state channels, but in 2 heads of 2
+// on the way in and 4 heads of 1 on the way out.
+// CHECK-LABEL: func.func @regrouped
+// CHECK: ldn.long_conv
+// CHECK-NOT: ldn.ssm_conv
+func.func @regrouped(%u: tensor<?x?x8xf32>, %bp: tensor<2x4x2xf32>, %k: tensor<4x5xf32>, %cp: tensor<4x1x3xf32>) -> tensor<?x?x12xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %b = tensor.dim %u, %c0 : tensor<?x?x8xf32>
+  %t = tensor.dim %u, %c1 : tensor<?x?x8xf32>
+  %u4 = tensor.expand_shape %u [[0], [1], [2, 3]] output_shape [%b, %t, 2, 4] : tensor<?x?x8xf32> into tensor<?x?x2x4xf32>
+  %ve = tensor.empty(%b, %t) : tensor<?x?x2x2xf32>
+  %v0 = linalg.fill ins(%zero : f32) outs(%ve : tensor<?x?x2x2xf32>) -> tensor<?x?x2x2xf32>
+  %v4 = linalg.generic {indexing_maps = [#hp_x, #hp_w, #hp_y], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%u4, %bp : tensor<?x?x2x4xf32>, tensor<2x4x2xf32>) outs(%v0 : tensor<?x?x2x2xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %r = arith.addf %p, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x2x2xf32>
+  %v = tensor.collapse_shape %v4 [[0], [1], [2, 3]] : tensor<?x?x2x2xf32> into tensor<?x?x4xf32>
+  %xs = ldn.long_conv %v, %k : tensor<?x?x4xf32>, tensor<4x5xf32> -> tensor<?x?x4xf32>
+  %x4 = tensor.expand_shape %xs [[0], [1], [2, 3]] output_shape [%b, %t, 4, 1] : tensor<?x?x4xf32> into tensor<?x?x4x1xf32>
+  %ye = tensor.empty(%b, %t) : tensor<?x?x4x3xf32>
+  %y0 = linalg.fill ins(%zero : f32) outs(%ye : tensor<?x?x4x3xf32>) -> tensor<?x?x4x3xf32>
+  %y4 = linalg.generic {indexing_maps = [#hp_x, #hp_w, #hp_y], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%x4, %cp : tensor<?x?x4x1xf32>, tensor<4x1x3xf32>) outs(%y0 : tensor<?x?x4x3xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %r = arith.addf %p, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x4x3xf32>
+  %y = tensor.collapse_shape %y4 [[0], [1], [2, 3]] : tensor<?x?x4x3xf32> into tensor<?x?x12xf32>
+  return %y : tensor<?x?x12xf32>
+}
