@@ -52,7 +52,8 @@ struct LongConvToKernel : OpRewritePattern<LongConvOp> {
     if (epilogue)
       rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
-    assertEvenLags(rewriter, loc, op.getKernel(), op.getBidirectional());
+    lowering::assertEvenLags(rewriter, loc, op.getKernel(),
+                             op.getBidirectional(), "ldn.long_conv");
 
     Value v = op.getV();
     SmallVector<OpFoldResult> sizes = lowering::getSizes(rewriter, loc, v);
@@ -72,24 +73,6 @@ struct LongConvToKernel : OpRewritePattern<LongConvOp> {
   }
 };
 } // namespace
-
-void gpu_lowering::assertEvenLags(RewriterBase &rewriter, Location loc,
-                                  Value kernel, bool bidirectional) {
-  // A bidirectional kernel holds 2L lags: the verifier checked a static
-  // length, a dynamic one is checked here as in the CPU lowering.
-  if (!bidirectional ||
-      !cast<RankedTensorType>(kernel.getType()).isDynamicDim(1))
-    return;
-  Value lags = lowering::getDim(rewriter, loc, kernel, 1);
-  Value parity = arith::RemUIOp::create(rewriter, loc, lags,
-                                        indexConstant(rewriter, loc, 2));
-  Value even =
-      arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, parity,
-                            indexConstant(rewriter, loc, 0));
-  cf::AssertOp::create(rewriter, loc, even,
-                       "ldn.long_conv: a bidirectional 'kernel' must hold "
-                       "an even number 2L of lags");
-}
 
 /// The long_conv kernel's arguments.
 static SmallVector<Value> longConvArgs(OpBuilder &b, Location loc, Value vView,

@@ -26,11 +26,6 @@ void populateSsmKernelKernel(RewritePatternSet &patterns);
 void populateSelectiveScanKernel(RewritePatternSet &patterns);
 void populateSsmConvKernel(RewritePatternSet &patterns);
 
-/// Asserts at run time that a dynamic bidirectional long_conv `kernel` holds
-/// an even number of lags (LongConv.cpp; a static one is verified).
-void assertEvenLags(RewriterBase &rewriter, Location loc, Value kernel,
-                    bool bidirectional);
-
 /// Calls the long_conv kernel (LongConv.cpp) on kernel views of v, the
 /// kernel and y (see Utils.h); `epilogue` as for callKernelWithEpilogue.
 /// For ldn.long_conv and the convolution inside ldn.ssm_conv.

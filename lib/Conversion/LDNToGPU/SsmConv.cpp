@@ -48,7 +48,8 @@ struct SsmConvToKernels : OpRewritePattern<SsmConvOp> {
     if (epilogue)
       rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
-    assertEvenLags(rewriter, loc, op.getKernel(), op.getBidirectional());
+    lowering::assertEvenLags(rewriter, loc, op.getKernel(),
+                             op.getBidirectional(), "ldn.ssm_conv");
 
     SmallVector<OpFoldResult> rows =
         lowering::getSizes(rewriter, loc, op.getU());

@@ -679,23 +679,6 @@ Value convolveFft(OpBuilder &b, Location loc, const Convolution &conv) {
 // The pattern
 //===----------------------------------------------------------------------===//
 
-/// A bidirectional kernel has an even number of lags 2L: asserted when the
-/// kernel length is dynamic (the verifier checked the static case). The
-/// channel counts are asserted equal by the pass for every op
-/// (getRuntimeDimConstraints).
-void assertEvenLags(OpBuilder &b, Location loc, LongConvOp op) {
-  auto kernelType = cast<RankedTensorType>(op.getKernel().getType());
-  if (!op.getBidirectional() || !kernelType.isDynamicDim(1))
-    return;
-  Value lags = getDim(b, loc, op.getKernel(), 1);
-  Value parity = arith::RemUIOp::create(b, loc, lags, indexConstant(b, loc, 2));
-  Value even = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, parity,
-                                     indexConstant(b, loc, 0));
-  cf::AssertOp::create(b, loc, even,
-                       "ldn.long_conv: a bidirectional 'kernel' must hold an "
-                       "even number 2L of lags");
-}
-
 struct LowerLongConv : OpRewritePattern<LongConvOp> {
   LowerLongConv(MLIRContext *context, int64_t fftThreshold)
       : OpRewritePattern(context), fftThreshold(fftThreshold) {}
@@ -703,7 +686,8 @@ struct LowerLongConv : OpRewritePattern<LongConvOp> {
   LogicalResult matchAndRewrite(LongConvOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    assertEvenLags(rewriter, loc, op);
+    assertEvenLags(rewriter, loc, op.getKernel(), op.getBidirectional(),
+                   "ldn.long_conv");
 
     Convolution conv;
     conv.v = op.getV();

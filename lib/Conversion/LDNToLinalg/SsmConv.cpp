@@ -16,7 +16,6 @@
 #include "ldn/IR/LDNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -68,24 +67,6 @@ Value projectHeads(OpBuilder &b, Location loc, Value in, Value weight) {
   return tensor::CollapseShapeOp::create(b, loc, out4, heads);
 }
 
-/// A dynamic bidirectional kernel's length is even (2L): checked before the
-/// row loop, so also for an empty batch (the convolution inside checks it
-/// too, per row).
-void assertEvenLags(OpBuilder &b, Location loc, SsmConvOp op) {
-  Value kernel = op.getKernel();
-  if (!op.getBidirectional() || !op.getKernel().getType().isDynamicDim(1))
-    return;
-  Value lags = getDim(b, loc, kernel, 1);
-  Value parity = arith::RemUIOp::create(
-      b, loc, lags, arith::ConstantIndexOp::create(b, loc, 2));
-  Value even = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq, parity,
-      arith::ConstantIndexOp::create(b, loc, 0));
-  cf::AssertOp::create(b, loc, even,
-                       "ldn.ssm_conv: a bidirectional 'kernel' must hold an "
-                       "even number 2L of lags");
-}
-
 struct LowerSsmConv : OpRewritePattern<SsmConvOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -94,7 +75,10 @@ struct LowerSsmConv : OpRewritePattern<SsmConvOp> {
     Location loc = op.getLoc();
     Value u = op.getU();
     RankedTensorType resultType = op.getType();
-    assertEvenLags(rewriter, loc, op);
+    // Before the row loop, so also for an empty batch (the convolution
+    // inside checks it again, per row).
+    assertEvenLags(rewriter, loc, op.getKernel(), op.getBidirectional(),
+                   "ldn.ssm_conv");
     SmallVector<OpFoldResult> sizes = reifyResultSizes(rewriter, op.getY());
     Value init = createEmpty(rewriter, loc, sizes, resultType.getElementType());
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);

@@ -418,3 +418,19 @@ void mlir::ldn::lowering::assertTrailingSizes(OpBuilder &b, Location loc,
     }
   }
 }
+
+void ldn::lowering::assertEvenLags(OpBuilder &b, Location loc, Value kernel,
+                                   bool bidirectional, StringRef opName) {
+  if (!bidirectional || !cast<RankedTensorType>(kernel.getType()).isDynamicDim(1))
+    return;
+  Value lags = ldn::lowering::getDim(b, loc, kernel, 1);
+  Value parity = arith::RemUIOp::create(
+      b, loc, lags, arith::ConstantIndexOp::create(b, loc, 2));
+  Value even =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, parity,
+                            arith::ConstantIndexOp::create(b, loc, 0));
+  cf::AssertOp::create(b, loc, even,
+                       (opName + ": a bidirectional 'kernel' must hold an "
+                                 "even number 2L of lags")
+                           .str());
+}

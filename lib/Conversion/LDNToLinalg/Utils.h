@@ -150,6 +150,12 @@ void assertLrpeSequenceLength(OpBuilder &b, Location loc, Value x,
 void assertLrpeCoverage(OpBuilder &b, Location loc, Value x, Value theta,
                         int64_t axes);
 
+/// A run-time check that a bidirectional convolution `kernel` with a
+/// dynamic length holds an even number 2L of lags (a static one is
+/// verified); `opName` starts the message.
+void assertEvenLags(OpBuilder &b, Location loc, Value kernel,
+                    bool bidirectional, StringRef opName);
+
 /// Run-time checks that each tensor input of an ldn.elementwise has the
 /// trailing part of `sourceSizes` (ops.md: mismatches only visible at run
 /// time are errors). Scalars are skipped.

@@ -8,7 +8,7 @@
 // stores (its shape checks come first). v is never allocated.
 // CHECK-LABEL: func.func @fused
 //  CHECK-SAME:   %[[U:[a-z0-9]+]]: tensor<?x?x6xf32>, %[[BP:[a-z0-9]+]]: tensor<2x3x4xf32>
-//       CHECK:   cf.assert {{.*}} "ldn.long_conv: a bidirectional 'kernel' must hold an even number 2L of lags"
+//       CHECK:   cf.assert {{.*}} "ldn.ssm_conv: a bidirectional 'kernel' must hold an even number 2L of lags"
 //       CHECK:   %[[UB:.*]] = bufferization.to_buffer %[[U]]
 //       CHECK:   %[[UV:.*]] = memref.reinterpret_cast %[[UB]]
 //       CHECK:   %[[BPB:.*]] = bufferization.to_buffer %[[BP]]
