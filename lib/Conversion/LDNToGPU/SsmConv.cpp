@@ -26,7 +26,7 @@ using namespace mlir::ldn;
 using namespace mlir::ldn::gpu_lowering;
 
 namespace {
-/// The kernel view of a new [B, T, channels] buffer, and the buffer.
+/// A new [B, T, channels] buffer and the kernel's view of it.
 std::pair<Value, Value> allocRows(OpBuilder &b, Location loc,
                                   ArrayRef<OpFoldResult> rows,
                                   int64_t channels) {
