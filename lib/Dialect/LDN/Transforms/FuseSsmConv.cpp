@@ -107,8 +107,7 @@ template <typename ReshapeOp> bool splitsChannels(ReshapeOp op) {
   return op && op.getReassociationIndices() == want;
 }
 
-/// The projection whose result is `value`, produced from `input` if that
-/// is given (its only use must then be the projection).
+/// The projection whose result is `value`.
 std::optional<Projection> matchProducer(Value value) {
   MLIRContext *context = value.getContext();
   if (auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>()) {
@@ -215,12 +214,14 @@ struct FuseProjectedConv : OpRewritePattern<LongConvOp> {
           conv, "the kernel's rows or u's channels are not the projections'");
 
     // At the output projection: its weight may be defined after the
-    // convolution. Not into another block (a loop would repeat the
-    // convolution).
+    // convolution. Both projections must be in the convolution's block:
+    // moved into a loop, the fused op would repeat the convolution (or the
+    // input projection) every iteration.
     Operation *root = out->result.getDefiningOp();
-    if (root->getBlock() != conv->getBlock())
+    if (root->getBlock() != conv->getBlock() ||
+        in->result.getDefiningOp()->getBlock() != conv->getBlock())
       return rewriter.notifyMatchFailure(
-          conv, "the output projection is in another block");
+          conv, "a projection is in another block");
     rewriter.setInsertionPoint(root);
     // The convolution's location: run-time checks and remarks name it.
     Location loc = conv.getLoc();

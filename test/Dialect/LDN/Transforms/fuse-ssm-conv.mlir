@@ -263,7 +263,8 @@ func.func @kernel_rows(%u: tensor<?x?x8xf32>, %bp: tensor<8x3xf32>, %k: tensor<5
 #mm_y = affine_map<(b, m, n, k) -> (b, m, n)>
 
 // Left alone: the output projection is inside a loop, which the fused op
-// would repeat the convolution in.
+// would repeat the convolution in; and (second function) the convolution
+// is inside a loop, into which the input projection would move.
 // CHECK-LABEL: func.func @in_loop
 // CHECK: ldn.long_conv
 // CHECK: scf.for
@@ -290,6 +291,32 @@ func.func @in_loop(%u: tensor<2x?x8xf32>, %bp: tensor<8x3xf32>, %k: tensor<3x5xf
       %r = arith.addf %p, %acc : f32
       linalg.yield %r : f32
     } -> tensor<2x7x6xf32>
+    %s = arith.addf %y, %carry : tensor<2x7x6xf32>
+    scf.yield %s : tensor<2x7x6xf32>
+  }
+  return %res : tensor<2x7x6xf32>
+}
+
+// CHECK-LABEL: func.func @conv_in_loop
+// CHECK: scf.for
+// CHECK: ldn.long_conv
+// CHECK-NOT: ldn.ssm_conv
+func.func @conv_in_loop(%u: tensor<2x7x8xf32>, %bp: tensor<8x3xf32>, %k: tensor<3x5xf32>, %cp: tensor<3x6xf32>) -> tensor<2x7x6xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zero = arith.constant 0.0 : f32
+  %ve = tensor.empty() : tensor<2x7x3xf32>
+  %v0 = linalg.fill ins(%zero : f32) outs(%ve : tensor<2x7x3xf32>) -> tensor<2x7x3xf32>
+  %v = linalg.batch_matmul indexing_maps = [#mm_x, #mm_w, #mm_y]
+      ins(%u, %bp : tensor<2x7x8xf32>, tensor<8x3xf32>) outs(%v0 : tensor<2x7x3xf32>) -> tensor<2x7x3xf32>
+  %acc0 = tensor.empty() : tensor<2x7x6xf32>
+  %res = scf.for %i = %c0 to %c4 step %c1 iter_args(%carry = %acc0) -> tensor<2x7x6xf32> {
+    %x = ldn.long_conv %v, %k : tensor<2x7x3xf32>, tensor<3x5xf32> -> tensor<2x7x3xf32>
+    %ye = tensor.empty() : tensor<2x7x6xf32>
+    %y0 = linalg.fill ins(%zero : f32) outs(%ye : tensor<2x7x6xf32>) -> tensor<2x7x6xf32>
+    %y = linalg.batch_matmul indexing_maps = [#mm_x, #mm_w, #mm_y]
+        ins(%x, %cp : tensor<2x7x3xf32>, tensor<3x6xf32>) outs(%y0 : tensor<2x7x6xf32>) -> tensor<2x7x6xf32>
     %s = arith.addf %y, %carry : tensor<2x7x6xf32>
     scf.yield %s : tensor<2x7x6xf32>
   }
