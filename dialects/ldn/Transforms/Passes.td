@@ -62,8 +62,10 @@ def LDNFuseSsmConv : Pass<"ldn-fuse-ssm-conv"> {
     Legality: f32 throughout; the input projection's result and the
     convolution's result each have one use (through the channel split or
     merge); static weights and channel sizes; both projections split the
-    channels into the same heads with the same channels per head. Anything
-    else is left alone.
+    channels into the same heads with the same channels per head, which
+    are also the kernel's rows and u's channels; both projections are in
+    the convolution's block (the fused op must not move work into a loop).
+    Anything else is left alone.
 
     Before:
 
