@@ -467,32 +467,17 @@ void lowerUnfused(RewriterBase &rewriter, ElementwiseOp op) {
       if (!type)
         continue; // a scalar
       // The trailing groups that the input's dimensions make up.
-      int64_t rank = type.getRank(), covered = 0;
-      int64_t first = groups.size();
-      while (covered < rank && first > 0)
-        covered += groups[--first].size();
-      if (covered != rank) { // splits a group: keep the uncollapsed form
+      std::optional<SmallVector<ReassociationIndices>> trailing =
+          trailingGroups(groups, type.getRank(),
+                         op.getSource().getType().getRank());
+      if (!trailing) { // splits a group: keep the uncollapsed form
         collapse = nullptr;
         break;
       }
-      if (rank == 0)
-        continue;
-      SmallVector<ReassociationIndices> trailing;
-      int64_t base = groups[first].front();
-      for (int64_t g = first; g < static_cast<int64_t>(groups.size()); ++g) {
-        ReassociationIndices shifted;
-        for (int64_t dim : groups[g])
-          shifted.push_back(dim - base);
-        trailing.push_back(shifted);
-      }
       // Undo ldn-fuse-elementwise's expansion rather than stack a collapse
       // on it (the fusion below runs before canonicalization).
-      auto expand = input.getDefiningOp<tensor::ExpandShapeOp>();
-      if (expand && expand.getReassociationIndices() == trailing)
-        input = expand.getSrc();
-      else
-        input =
-            tensor::CollapseShapeOp::create(rewriter, loc, input, trailing);
+      if (type.getRank() != 0)
+        input = collapseOrUnexpand(rewriter, loc, input, *trailing);
     }
     if (!collapse) {
       source = op.getSource();
