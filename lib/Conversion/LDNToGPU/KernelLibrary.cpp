@@ -92,6 +92,19 @@ mlir::ldn::gpu_lowering::lookupOrDeclareKernel(ModuleOp module,
   return declaration;
 }
 
+/// Clones the ops of the single block `body` (a function's) at `b`, its
+/// arguments mapped by `mapping`, and returns the values it returns: a
+/// function inlined where it would be called.
+static SmallVector<Value> cloneBody(OpBuilder &b, Block &body,
+                                    IRMapping &mapping) {
+  for (Operation &inner : body.without_terminator())
+    b.clone(inner, mapping);
+  SmallVector<Value> results;
+  for (Value value : cast<func::ReturnOp>(body.getTerminator()).getOperands())
+    results.push_back(mapping.lookupOrDefault(value));
+  return results;
+}
+
 /// Inlines every call in `func` to a (single-block) function of `library`,
 /// transitively, then canonicalizes: the kernels pass their output through
 /// helper functions with constant flags, and the epilogue must see every
@@ -112,12 +125,7 @@ static LogicalResult inlineHelpers(func::FuncOp func, ModuleOp library) {
     IRMapping mapping;
     mapping.map(body.getArguments(), call.getOperands());
     OpBuilder b(call);
-    for (Operation &inner : body.without_terminator())
-      b.clone(inner, mapping);
-    auto ret = cast<func::ReturnOp>(body.getTerminator());
-    for (auto [result, value] :
-         llvm::zip_equal(call.getResults(), ret.getOperands()))
-      result.replaceAllUsesWith(mapping.lookupOrDefault(value));
+    call.replaceAllUsesWith(cloneBody(b, body, mapping));
     call.erase();
   }
   MLIRContext *context = func.getContext();
@@ -308,10 +316,7 @@ static LogicalResult applyEpilogue(func::FuncOp epilogue, Value output,
       mapping.map(argument,
                   memref::LoadOp::create(b, loc, extra, element).getResult());
     }
-    for (Operation &inner : body.without_terminator())
-      b.clone(inner, mapping);
-    auto ret = cast<func::ReturnOp>(body.getTerminator());
-    store.getValueMutable().set(mapping.lookupOrDefault(ret.getOperand(0)));
+    store.getValueMutable().set(cloneBody(b, body, mapping).front());
   }
   return success();
 }
@@ -333,10 +338,7 @@ static LogicalResult applyPrologue(func::FuncOp prologue, Value operand,
                 load.getIndices());
     mapping.map(body.getArguments().drop_front(load.getIndices().size()),
                 extras);
-    for (Operation &inner : body.without_terminator())
-      b.clone(inner, mapping);
-    auto ret = cast<func::ReturnOp>(body.getTerminator());
-    load.replaceAllUsesWith(mapping.lookupOrDefault(ret.getOperand(0)));
+    load.replaceAllUsesWith(cloneBody(b, body, mapping).front());
     load.erase();
   }
   return success();
