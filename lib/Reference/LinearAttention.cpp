@@ -1,5 +1,5 @@
 //===- LinearAttention.cpp - ldn.linear_attention, ldn.additive_decay,
-//                           ldn.lrpe (ops.md sections 5, 6, 7) ----------===//
+//          ldn.lrpe, ldn.lightnet_attention (ops.md sections 5-7, 12) ---===//
 
 #include "Reference/Reference.h"
 
@@ -265,6 +265,46 @@ Result<Array> lrpe(const Array &x, const Array &theta,
         }
     }
   return result;
+}
+
+//===----------------------------------------------------------------------===//
+// ldn.lightnet_attention
+//===----------------------------------------------------------------------===//
+
+Result<LinearAttentionResult>
+lightNetAttention(const Array &q, const Array &k, const Array &v,
+                  const Array &theta, const LightNetAttentionOptions &options) {
+  // The op is defined as this composition (ops.md section 12); each step
+  // checks its own operands.
+  AdditiveDecayOptions normalization{options.causal, options.sink};
+  Result<AdditiveDecayResult> keys = additiveDecay(k, normalization);
+  if (!keys.ok())
+    return Error{keys.error()};
+  Result<Array> rotatedQ = lrpe(q, theta, options.positions);
+  if (!rotatedQ.ok())
+    return Error{rotatedQ.error()};
+  Result<Array> rotatedK = lrpe(keys->kNorm, theta, options.positions);
+  if (!rotatedK.ok())
+    return Error{rotatedK.error()};
+
+  LinearAttentionOptions attention;
+  attention.causal = options.causal;
+  attention.scale = options.scale;
+  if (options.causal) {
+    // The rotated keys are [cos | sin] halves of the d channels, so each
+    // channel's decay applies to both: decay ⊕ decay on the last axis.
+    const Array &decay = keys->decay;
+    const int64_t rows = decay.numElements() / std::max<int64_t>(decay.dim(3), 1);
+    const int64_t d = decay.dim(3);
+    Array doubled(Shape{decay.dim(0), decay.dim(1), decay.dim(2), 2 * d});
+    for (int64_t row = 0; row < rows; ++row)
+      for (int64_t c = 0; c < d; ++c) {
+        doubled[row * 2 * d + c] = decay[row * d + c];
+        doubled[row * 2 * d + d + c] = decay[row * d + c];
+      }
+    attention.decay = std::move(doubled);
+  }
+  return linearAttention(*rotatedQ, *rotatedK, v, attention);
 }
 
 } // namespace ldn::reference

@@ -339,6 +339,24 @@ Result<Array> ssmConv(const Array &u, const Array &inProj,
                       const Array &kernel, const Array &outProj,
                       const LongConvOptions &options);
 
+//===----------------------------------------------------------------------===//
+// 12. ldn.lightnet_attention
+//===----------------------------------------------------------------------===//
+
+struct LightNetAttentionOptions {
+  bool causal = true;
+  std::optional<double> sink; ///< additive_decay's sink (causal only).
+  LrpeOptions positions;      ///< lrpe's grid and prefix, for q and k.
+  double scale = 1.0;
+};
+
+/// q, k: [B,T,H,d], v: [B,T,H,dv], theta: [H,e]. additiveDecay of k, lrpe
+/// of q and of the normalized keys, then linearAttention with the decays
+/// doubled to the 2d rotated channels (causal); the state is [B,H,2d,dv].
+Result<LinearAttentionResult>
+lightNetAttention(const Array &q, const Array &k, const Array &v,
+                  const Array &theta, const LightNetAttentionOptions &options);
+
 } // namespace ldn::reference
 
 #endif // LDN_REFERENCE_REFERENCE_H

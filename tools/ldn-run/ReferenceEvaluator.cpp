@@ -277,6 +277,23 @@ LogicalResult Evaluator::evaluateLDN(Operation *op) {
                                   tensor(o.getKernel()), tensor(o.getOutProj()),
                                   options));
       })
+      .Case([&](mlir::ldn::LightNetAttentionOp o) {
+        ref::LightNetAttentionOptions options;
+        options.causal = o.getCausal();
+        if (auto sink = o.getSink())
+          options.sink = toDouble(*sink);
+        options.positions.grid.assign(o.getGrid().begin(), o.getGrid().end());
+        options.positions.prefix = static_cast<int64_t>(o.getPrefix());
+        options.scale = toDouble(o.getScale());
+        auto r = ref::lightNetAttention(tensor(o.getQ()), tensor(o.getK()),
+                                        tensor(o.getV()), tensor(o.getTheta()),
+                                        options);
+        if (!r.ok())
+          return fail(op, r.error());
+        slots[o.getO()].tensor = std::move(r->o);
+        slots[o.getFinalState()].tensor = std::move(r->finalState);
+        return success();
+      })
       .Default([&](Operation *) { return fail(op, "unknown ldn op"); });
 }
 

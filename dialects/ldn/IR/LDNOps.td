@@ -1,6 +1,6 @@
 //===- LDNOps.td - ldn op definitions ------------------------*- tablegen -*-===//
 //
-// The nine sequence-mixing ops. Their normative semantics are ops.md; each
+// The sequence-mixing ops. Their normative semantics are ops.md; each
 // description here restates the contract a user needs to write the op.
 // Static shape invariants are checked in LDNOps.cpp (one verifier per op).
 //
@@ -476,6 +476,55 @@ def LDN_SsmConvOp : LDN_InferredOp<"ssm_conv"> {
   let assemblyFormat = [{
     $u `,` $in_proj `,` $kernel `,` $out_proj attr-dict `:` type($u) `,`
     type($in_proj) `,` type($kernel) `,` type($out_proj) `->` type($y)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// ldn.lightnet_attention
+//===----------------------------------------------------------------------===//
+
+def LDN_LightNetAttentionOp : LDN_InferredOp<"lightnet_attention"> {
+  let summary = "Additive decay, LRPE and linear attention in one op";
+  let description = [{
+    LightNet's token mixer as one op (ops.md section 12), formed by
+    `ldn-fuse-linear-attention` so that the lowerings never store the
+    normalized keys, the decays or the rotated q and k:
+
+    ```
+    k_norm, decay = ldn.additive_decay(k)          {causal, sink}
+    q' = ldn.lrpe(q, theta), k' = ldn.lrpe(k_norm, theta)   {grid, prefix}
+    o, S = ldn.linear_attention(q', k', v, decay ⊕ decay if causal)  {causal, scale}
+    ```
+
+    Operands (f32): `q, k: [B,T,H,d]`, `v: [B,T,H,dv]`, `theta: [H,e]`.
+    Results: `o: [B,T,H,dv]` and the final state `[B,H,2d,dv]` (in the
+    rotated basis, as linear_attention would return it). The attributes
+    mean what they mean on the three ops.
+
+    Example (LightNet LM: causal, 4 heads of 16, a 1-D grid of 256):
+
+    ```mlir
+    %o, %S = ldn.lightnet_attention %q, %k, %v, %theta
+         {causal = true, sink = 0.0 : f32, grid = array<i64: 256>, prefix = 0,
+          scale = 1.0 : f32}
+         : (tensor<?x256x4x16xf32>, tensor<?x256x4x16xf32>,
+            tensor<?x256x4x16xf32>, tensor<4x16xf32>)
+           -> (tensor<?x256x4x16xf32>, tensor<?x4x32x16xf32>)
+    ```
+  }];
+  let arguments = (ins
+    LDN_F32Tensor4D:$q,
+    LDN_F32Tensor4D:$k,
+    LDN_F32Tensor4D:$v,
+    LDN_F32Tensor2D:$theta,
+    DefaultValuedAttr<BoolAttr, "true">:$causal,
+    OptionalAttr<F32Attr>:$sink,
+    DenseI64ArrayAttr:$grid,
+    DefaultValuedAttr<I64Attr, "0">:$prefix,
+    DefaultValuedAttr<F32Attr, "1.0f">:$scale);
+  let results = (outs LDN_F32Tensor4D:$o, LDN_F32Tensor4D:$final_state);
+  let assemblyFormat = [{
+    $q `,` $k `,` $v `,` $theta attr-dict `:` functional-type(operands, results)
   }];
 }
 

@@ -90,6 +90,49 @@ def LDNFuseSsmConv : Pass<"ldn-fuse-ssm-conv"> {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+def LDNFuseLinearAttention : Pass<"ldn-fuse-linear-attention"> {
+  let summary = "Fuse LightNet's additive_decay -> lrpe -> linear_attention into ldn.lightnet_attention";
+  let description = [{
+    LightNet's token mixer (models.md section 2) written as its three ops,
+    `ldn.additive_decay` of the keys, `ldn.lrpe` of the queries and of the
+    normalized keys, and `ldn.linear_attention` of the rotated pair with the
+    decays doubled for the two rotated halves (`tensor.concat dim(3)`),
+    becomes one `ldn.lightnet_attention` (ops.md section 12). Its lowerings
+    compute the normalized keys, decays and rotations where the recurrence
+    reads them (the CPU per step, the GPU kernel as it stages a chunk), so
+    none of `k_norm`, `decay`, the doubled decay and the rotated q and k is
+    ever stored.
+
+    Legality: f32 throughout; each intermediate (the rotated q and k, the
+    normalized keys, the decays and their concat) has no other use; q and k
+    are rotated with the same `theta`, grid and prefix; additive_decay and
+    linear_attention agree on `causal`; causal attention takes exactly the
+    doubled decays, a non-causal one none (and the zero decays are unused);
+    no initial state; all in one block. Anything else is left alone.
+
+    Before:
+
+    ```mlir
+    %kn, %logl = ldn.additive_decay %k {causal = true, sink = 0.0 : f32} : ...
+    %qr = ldn.lrpe %q, %theta {grid = array<i64: 256>, prefix = 0} : ...
+    %kr = ldn.lrpe %kn, %theta {grid = array<i64: 256>, prefix = 0} : ...
+    %logl2 = tensor.concat dim(3) %logl, %logl : ...
+    %o, %S = ldn.linear_attention %qr, %kr, %v decay %logl2 {causal = true} : ...
+    ```
+
+    After:
+
+    ```mlir
+    %o, %S = ldn.lightnet_attention %q, %k, %v, %theta
+         {causal = true, sink = 0.0 : f32, grid = array<i64: 256>, prefix = 0}
+         : (tensor<?x256x4x16xf32>, tensor<?x256x4x16xf32>,
+            tensor<?x256x4x16xf32>, tensor<4x16xf32>)
+           -> (tensor<?x256x4x16xf32>, tensor<?x4x32x16xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def LDNFuseElementwise : Pass<"ldn-fuse-elementwise"> {
   let summary = "Turn elementwise consumers of ldn results into fused epilogues";
   let description = [{

@@ -868,3 +868,59 @@ func.func @f(%u: tensor<?x?x8xf32>, %bp: tensor<2x4x3xf32>, %k: tensor<6x16xf32>
   %0 = ldn.ssm_conv %u, %bp, %k, %cp : tensor<?x?x8xf32>, tensor<2x4x3xf32>, tensor<6x16xf32>, tensor<2x3x5xf32> -> tensor<?x?x8xf32>
   return
 }
+
+// -----
+
+func.func @f(%q: tensor<1x16x2x4xf32>, %k: tensor<1x16x2x4xf32>, %v: tensor<1x16x2x3xf32>, %t: tensor<2x4xf32>) {
+  // expected-error @+1 {{'ldn.lightnet_attention' op 'sink' is only used with causal = true}}
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %t {causal = false, sink = 0.0 : f32, grid = array<i64: 16>} : (tensor<1x16x2x4xf32>, tensor<1x16x2x4xf32>, tensor<1x16x2x3xf32>, tensor<2x4xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: tensor<1x16x2x4xf32>, %k: tensor<1x16x2x5xf32>, %v: tensor<1x16x2x3xf32>, %t: tensor<2x4xf32>) {
+  // expected-error @+1 {{'ldn.lightnet_attention' op key dimension d: 'k' has 5 but 'q' has 4}}
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %t {grid = array<i64: 16>} : (tensor<1x16x2x4xf32>, tensor<1x16x2x5xf32>, tensor<1x16x2x3xf32>, tensor<2x4xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: tensor<1x16x2x4xf32>, %k: tensor<1x16x2x4xf32>, %v: tensor<1x15x2x3xf32>, %t: tensor<2x4xf32>) {
+  // expected-error @+1 {{'ldn.lightnet_attention' op length T: 'v' has 15 but 'q' has 16}}
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %t {grid = array<i64: 16>} : (tensor<1x16x2x4xf32>, tensor<1x16x2x4xf32>, tensor<1x15x2x3xf32>, tensor<2x4xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: tensor<1x16x2x4xf32>, %k: tensor<1x16x2x4xf32>, %v: tensor<1x16x2x3xf32>, %t: tensor<3x4xf32>) {
+  // expected-error @+1 {{'ldn.lightnet_attention' op heads H: 'theta' has 3 but 'q' has 2}}
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %t {grid = array<i64: 16>} : (tensor<1x16x2x4xf32>, tensor<1x16x2x4xf32>, tensor<1x16x2x3xf32>, tensor<3x4xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: tensor<1x16x2x4xf32>, %k: tensor<1x16x2x4xf32>, %v: tensor<1x16x2x3xf32>, %t: tensor<2x4xf32>) {
+  // expected-error @+1 {{'ldn.lightnet_attention' op length T of 'q' (16) must be prefix + product of grid = 17}}
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %t {grid = array<i64: 4, 4>, prefix = 1} : (tensor<1x16x2x4xf32>, tensor<1x16x2x4xf32>, tensor<1x16x2x3xf32>, tensor<2x4xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: tensor<1x16x2x8xf32>, %k: tensor<1x16x2x8xf32>, %v: tensor<1x16x2x3xf32>, %t: tensor<2x4xf32>) {
+  // expected-error @+1 {{'ldn.lightnet_attention' op the angles of 1 grid axes x 4 frequencies of 'theta' cannot cover the 8 features of 'q' (need axes * e >= d)}}
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %t {grid = array<i64: 16>} : (tensor<1x16x2x8xf32>, tensor<1x16x2x8xf32>, tensor<1x16x2x3xf32>, tensor<2x4xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%q: tensor<1x16x2x4xf32>, %k: tensor<1x16x2x4xf32>, %v: tensor<1x16x2x3xf32>, %t: tensor<2x4xf32>) {
+  // expected-error @+1 {{'ldn.lightnet_attention' op 'scale' must be finite}}
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %t {grid = array<i64: 16>, scale = 0x7F800000 : f32} : (tensor<1x16x2x4xf32>, tensor<1x16x2x4xf32>, tensor<1x16x2x3xf32>, tensor<2x4xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  return
+}

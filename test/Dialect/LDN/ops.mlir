@@ -176,6 +176,23 @@ func.func @ssm_conv(%u: tensor<?x?x64xf32>, %bp: tensor<4x16x4xf32>, %k: tensor<
   return
 }
 
+// CHECK-LABEL: func.func @lightnet_attention
+func.func @lightnet_attention(%q: tensor<?x256x4x16xf32>, %v: tensor<?x256x4x8xf32>,
+                              %th: tensor<4x16xf32>, %qd: tensor<?x?x?x?xf32>,
+                              %th2: tensor<?x?xf32>) {
+  // CHECK: ldn.lightnet_attention %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {grid = array<i64: 256>, sink = 0.000000e+00 : f32} : (tensor<?x256x4x16xf32>, tensor<?x256x4x16xf32>, tensor<?x256x4x8xf32>, tensor<4x16xf32>) -> (tensor<?x256x4x8xf32>, tensor<?x4x32x8xf32>)
+  %o, %s = ldn.lightnet_attention %q, %q, %v, %th {causal = true, sink = 0.0 : f32, grid = array<i64: 256>, prefix = 0}
+      : (tensor<?x256x4x16xf32>, tensor<?x256x4x16xf32>, tensor<?x256x4x8xf32>, tensor<4x16xf32>)
+        -> (tensor<?x256x4x8xf32>, tensor<?x4x32x8xf32>)
+  // Fully dynamic, global, on a 2-D grid with a class token: the state's
+  // rotated dimension is dynamic too.
+  // CHECK: ldn.lightnet_attention %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {causal = false, grid = array<i64: 8, 8>, prefix = 1 : i64, scale = 5.000000e-01 : f32} : (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  %o2, %s2 = ldn.lightnet_attention %qd, %qd, %qd, %th2 {causal = false, grid = array<i64: 8, 8>, prefix = 1, scale = 0.5 : f32}
+      : (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?xf32>)
+        -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  return
+}
+
 // CHECK-LABEL: func.func @long_conv
 func.func @long_conv(%v: tensor<?x?x64xf32>, %k: tensor<64x8192xf32>, %kd: tensor<?x?xf32>,
                      %vh: tensor<3x1x2xf16>, %kh: tensor<2x7xf32>) {

@@ -68,3 +68,24 @@ func.func @kernel_and_state_dims(%re: tensor<8xf32>, %len: index, %x: tensor<?x?
   %n = tensor.dim %h, %c2 : tensor<?x?x?xf32>
   return %lags, %n : index, index
 }
+
+// -----
+
+// lightnet_attention's state has the doubled (rotated) key dimension.
+// CHECK-LABEL: func.func @lightnet_attention_dims
+// CHECK-SAME: (%[[Q:.*]]: tensor<?x5x2x?xf32>
+func.func @lightnet_attention_dims(%q: tensor<?x5x2x?xf32>, %v: tensor<?x5x2x3xf32>,
+                                   %t: tensor<2x8xf32>) -> (index, index) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %o, %s = ldn.lightnet_attention %q, %q, %v, %t {grid = array<i64: 4>, prefix = 1}
+      : (tensor<?x5x2x?xf32>, tensor<?x5x2x?xf32>, tensor<?x5x2x3xf32>, tensor<2x8xf32>)
+        -> (tensor<?x5x2x3xf32>, tensor<?x2x?x3xf32>)
+  // CHECK-DAG: %[[B:.*]] = tensor.dim %[[Q]], %c0
+  // CHECK-DAG: %[[D:.*]] = tensor.dim %[[Q]], %c3
+  // CHECK: %[[D2:.*]] = arith.muli %[[D]], %c2
+  // CHECK: return %[[B]], %[[D2]]
+  %b = tensor.dim %s, %c0 : tensor<?x2x?x3xf32>
+  %d = tensor.dim %s, %c2 : tensor<?x2x?x3xf32>
+  return %b, %d : index, index
+}

@@ -163,6 +163,7 @@ LDN_COMPATIBLE_RETURN_TYPES(AdditiveDecayOp)
 LDN_COMPATIBLE_RETURN_TYPES(LrpeOp)
 LDN_COMPATIBLE_RETURN_TYPES(LongConvOp)
 LDN_COMPATIBLE_RETURN_TYPES(SsmConvOp)
+LDN_COMPATIBLE_RETURN_TYPES(LightNetAttentionOp)
 #undef LDN_COMPATIBLE_RETURN_TYPES
 
 //===----------------------------------------------------------------------===//
@@ -617,13 +618,11 @@ AdditiveDecayOp::reifyResultShapes(OpBuilder &b,
 // ldn.lrpe
 //===----------------------------------------------------------------------===//
 
-static LogicalResult checkLrpe(LrpeOp::Adaptor ad, const ShapeChecker &c) {
-  Shaped x, theta;
-  if (failed(c.get(x, "x", ad.getX(), {4})) ||
-      failed(c.get(theta, "theta", ad.getTheta(), {2})))
-    return failure();
-  ArrayRef<int64_t> grid = ad.getGrid();
-  auto prefix = static_cast<int64_t>(ad.getPrefix());
+/// lrpe's rules for `x: [B,T,H,d]` and `theta: [H,e]` on a grid with a
+/// prefix (also lightnet_attention's, for q).
+static LogicalResult checkPositions(const ShapeChecker &c, const Shaped &x,
+                                    const Shaped &theta, ArrayRef<int64_t> grid,
+                                    int64_t prefix) {
   if (grid.empty())
     return c.fail("'grid' must have at least one axis");
   if (prefix < 0)
@@ -643,15 +642,24 @@ static LogicalResult checkLrpe(LrpeOp::Adaptor ad, const ShapeChecker &c) {
     return failure();
   int64_t length = x.dim(1);
   if (!ShapedType::isDynamic(length) && length != tokens)
-    return c.fail("length T of 'x' (" + Twine(length) +
+    return c.fail("length T of '" + x.name + "' (" + Twine(length) +
                   ") must be prefix + product of grid = " + Twine(tokens));
   int64_t d = x.dim(3), e = theta.dim(1);
   auto axes = static_cast<int64_t>(grid.size());
   if (!ShapedType::isDynamic(d) && !ShapedType::isDynamic(e) && axes * e < d)
     return c.fail("the angles of " + Twine(axes) + " grid axes x " + Twine(e) +
                   " frequencies of 'theta' cannot cover the " + Twine(d) +
-                  " features of 'x' (need axes * e >= d)");
+                  " features of '" + x.name + "' (need axes * e >= d)");
   return success();
+}
+
+static LogicalResult checkLrpe(LrpeOp::Adaptor ad, const ShapeChecker &c) {
+  Shaped x, theta;
+  if (failed(c.get(x, "x", ad.getX(), {4})) ||
+      failed(c.get(theta, "theta", ad.getTheta(), {2})))
+    return failure();
+  return checkPositions(c, x, theta, ad.getGrid(),
+                        static_cast<int64_t>(ad.getPrefix()));
 }
 
 LogicalResult LrpeOp::inferReturnTypes(MLIRContext *,
@@ -862,6 +870,77 @@ SsmConvOp::reifyResultShapes(OpBuilder &b,
 }
 
 //===----------------------------------------------------------------------===//
+// ldn.lightnet_attention
+//===----------------------------------------------------------------------===//
+
+/// The rules of the three ops it composes: additive_decay's sink, lrpe's
+/// grid and theta, linear_attention's shapes and scale.
+static LogicalResult checkLightNetAttention(LightNetAttentionOp::Adaptor ad,
+                                            const ShapeChecker &c) {
+  Shaped q, k, v, theta;
+  if (failed(c.get(q, "q", ad.getQ(), {4})) ||
+      failed(c.get(k, "k", ad.getK(), {4})) ||
+      failed(c.get(v, "v", ad.getV(), {4})) ||
+      failed(c.get(theta, "theta", ad.getTheta(), {2})))
+    return failure();
+  if (failed(c.sameDims({kBatch, kLength, kHeads, kKeyDim}, q, 0, k, 0)) ||
+      failed(c.sameDims({kBatch, kLength, kHeads}, q, 0, v, 0)))
+    return failure();
+  if (std::optional<APFloat> sink = ad.getSink()) {
+    if (!ad.getCausal())
+      return c.fail("'sink' is only used with causal = true");
+    if (!std::isfinite(sink->convertToFloat()))
+      return c.fail("'sink' must be a finite logit");
+  }
+  if (!std::isfinite(ad.getScale().convertToFloat()))
+    return c.fail("'scale' must be finite");
+  return checkPositions(c, q, theta, ad.getGrid(),
+                        static_cast<int64_t>(ad.getPrefix()));
+}
+
+LogicalResult LightNetAttentionOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor ad,
+    SmallVectorImpl<Type> &types) {
+  if (failed(checkLightNetAttention(ad,
+                                    ShapeChecker(loc, getOperationName()))))
+    return failure();
+  auto q = cast<RankedTensorType>(ad.getQ().getType());
+  auto k = cast<RankedTensorType>(ad.getK().getType());
+  auto v = cast<RankedTensorType>(ad.getV().getType());
+  auto theta = cast<RankedTensorType>(ad.getTheta().getType());
+  auto merged = [&](int64_t i) {
+    return mergeDims(mergeDims(q.getDimSize(i), k.getDimSize(i)),
+                     v.getDimSize(i));
+  };
+  int64_t heads = mergeDims(merged(2), theta.getDimSize(0));
+  int64_t keyDim = mergeDims(q.getDimSize(3), k.getDimSize(3));
+  int64_t rotated = ShapedType::isDynamic(keyDim) ? keyDim : 2 * keyDim;
+  int64_t valueDim = v.getDimSize(3);
+  Type f32 = Float32Type::get(ctx);
+  types.push_back(
+      RankedTensorType::get({merged(0), merged(1), heads, valueDim}, f32));
+  types.push_back(
+      RankedTensorType::get({merged(0), heads, rotated, valueDim}, f32));
+  return success();
+}
+
+LogicalResult LightNetAttentionOp::verify() {
+  return checkLightNetAttention(Adaptor(*this),
+                                ShapeChecker(getLoc(), getOperationName()));
+}
+
+LogicalResult
+LightNetAttentionOp::reifyResultShapes(OpBuilder &b,
+                                       ReifiedRankedShapedTypeDims &shapes) {
+  shapes.push_back(reifyDims(b, getLoc(), getO(),
+                             {{getQ(), 0}, {getQ(), 1}, {getQ(), 2}, {getV(), 3}}));
+  shapes.push_back(reifyDims(
+      b, getLoc(), getFinalState(),
+      {{getQ(), 0}, {getQ(), 2}, {getQ(), 3, /*factor=*/2}, {getV(), 3}}));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Run-time shape checks
 //===----------------------------------------------------------------------===//
 
@@ -996,6 +1075,10 @@ void mlir::ldn::getRuntimeDimConstraints(
       })
       .Case([&](SsmConvOp o) {
         return checkSsmConv(SsmConvOp::Adaptor(o), checker(o));
+      })
+      .Case([&](LightNetAttentionOp o) {
+        return checkLightNetAttention(LightNetAttentionOp::Adaptor(o),
+                                      checker(o));
       })
       .Case([&](ElementwiseOp o) {
         addElementwiseDimConstraints(o, constraints);
