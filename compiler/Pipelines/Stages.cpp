@@ -33,8 +33,10 @@ void ldn::stages::addModelToLinalg(OpPassManager &pm, bool fuse) {
   pm.addPass(createInlinerPass());
   pm.addPass(createCanonicalizerPass());
   // ldn-level fusion sees the model as written, before anything is lowered.
-  if (fuse)
+  if (fuse) {
     pm.addPass(createLDNFuseDiffusionSteps());
+    pm.addPass(createLDNFuseLinearAttention());
+  }
   // No TOSA level validation: models have dynamic B and T, which the TOSA
   // 1.0 levels reject.
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions{},
@@ -42,11 +44,14 @@ void ldn::stages::addModelToLinalg(OpPassManager &pm, bool fuse) {
                               /*validationOptions=*/std::nullopt);
   // arith/math written directly on tensors become elementwise generics.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
-  // Contractions next to ldn ops fuse with them once TOSA is linalg too,
-  // and then elementwise consumers of ldn results (TOSA and tensor
-  // arithmetic are generics by now) become fused epilogues.
+  // Contractions next to ldn ops fuse with them once TOSA is linalg too
+  // (from their zero fills, so before the biases of other contractions
+  // become their initial values), and then elementwise consumers of ldn
+  // results (TOSA and tensor arithmetic are generics by now) become fused
+  // epilogues.
   if (fuse) {
     pm.addPass(createLDNFuseSsmConv());
+    pm.addPass(createLDNFuseContractionBias());
     pm.addPass(createLDNFuseElementwise());
   }
   // Run-time checks for the upstream ops of the model (sizes that must

@@ -1,5 +1,5 @@
 //===- ReferenceLinearAttentionTest.cpp - ldn.linear_attention,
-//      ldn.additive_decay and ldn.lrpe ------------------------------------===//
+//      ldn.additive_decay, ldn.lrpe and ldn.lightnet_attention ------------===//
 
 #include "ReferenceTestUtil.h"
 
@@ -441,6 +441,85 @@ TEST(LrpeTest, RejectsMismatchedShapesAndRuntimeLength) {
   expectError(lrpe(x, theta, lrpeOptions({12}, -1)), {"'prefix'"});
   expectError(lrpe(x, theta, lrpeOptions({1LL << 40, 1LL << 40}, 1)), {"'x'", "T"});
   expectError(lrpe(Array(Shape{13, 2, 5}), theta, lrpeOptions({3, 4}, 1)), {"'x'"});
+}
+
+//===----------------------------------------------------------------------===//
+// lightnet_attention
+//===----------------------------------------------------------------------===//
+
+/// LightNet's mixer written out: on a 1-D grid (no prefix) channel c of
+/// token t has the angle t θ[h, c], the rotated dot product of q_t and k_j
+/// is Σ_c q_t[c] k_j[c] cos((t - j) θ[h, c]), and each key channel is
+/// weighted by the (cumulative, if causal) softmax of k over the tokens:
+///   o_t = scale Σ_c q_t[c] Σ_{j in J(t)} cos((t - j) θ[h, c]) w_{t,j,c} v_j,
+/// w_{t,j,c} = exp(k_j[c]) / (exp(sink) + Σ_{i in J(t)} exp(k_i[c])), with
+/// J(t) = [0, t] causal and all tokens otherwise.
+Array lightNetByFormula(const Array &q, const Array &k, const Array &v,
+                        const Array &theta, bool causal,
+                        std::optional<double> sink, double scale) {
+  const int64_t B = q.dim(0), T = q.dim(1), H = q.dim(2), d = q.dim(3),
+                dv = v.dim(3);
+  Array want(Shape{B, T, H, dv});
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t h = 0; h < H; ++h)
+      for (int64_t t = 0; t < T; ++t)
+        for (int64_t c = 0; c < d; ++c) {
+          const int64_t last = causal ? t : T - 1;
+          double denominator = sink ? std::exp(*sink) : 0.0;
+          for (int64_t i = 0; i <= last; ++i)
+            denominator += std::exp(k.at({b, i, h, c}));
+          for (int64_t j = 0; j <= last; ++j) {
+            const double w = std::exp(k.at({b, j, h, c})) / denominator;
+            const double rotation =
+                std::cos(static_cast<double>(t - j) * theta.at({h, c}));
+            for (int64_t e = 0; e < dv; ++e)
+              want.at({b, t, h, e}) += scale * q.at({b, t, h, c}) * rotation *
+                                       w * v.at({b, j, h, e});
+          }
+        }
+  return want;
+}
+
+TEST(LightNetAttentionTest, MatchesTheWrittenOutMixer) {
+  for (int64_t T : kAwkwardLengths)
+    for (bool causal : {true, false})
+      for (std::optional<double> sink :
+           {std::optional<double>(), std::optional<double>(0.5)}) {
+        if (!causal && sink)
+          continue;
+        const int64_t B = 2, H = 2, d = 3, dv = 2;
+        const Array q = randomArray({B, T, H, d}, 801 + T);
+        const Array k = randomArray({B, T, H, d}, 802 + T, -3, 3);
+        const Array v = randomArray({B, T, H, dv}, 803 + T);
+        const Array theta = randomArray({H, d}, 804 + T, 0, 2);
+        LightNetAttentionOptions options;
+        options.causal = causal;
+        options.sink = sink;
+        options.positions.grid = {T};
+        options.scale = 0.5;
+        LinearAttentionResult got =
+            must(lightNetAttention(q, k, v, theta, options));
+        SCOPED_TRACE("T=" + std::to_string(T) + " causal=" +
+                     std::to_string(causal) +
+                     " sink=" + (sink ? std::to_string(*sink) : "none"));
+        expectClose(got.o, lightNetByFormula(q, k, v, theta, causal, sink, 0.5),
+                    1e-12);
+        EXPECT_EQ(got.finalState.shape(), (Shape{B, H, 2 * d, dv}));
+      }
+}
+
+TEST(LightNetAttentionTest, ReportsTheComposedOpsErrors) {
+  const Array q = randomArray({1, 4, 2, 3}, 1);
+  const Array v = randomArray({1, 4, 2, 2}, 2);
+  LightNetAttentionOptions options;
+  options.positions.grid = {5}; // T must be 5
+  expectError(lightNetAttention(q, q, v, randomArray({2, 3}, 3), options),
+              {"prefix + prod(grid)"});
+  options.positions.grid = {4};
+  options.causal = false;
+  options.sink = 0.0;
+  expectError(lightNetAttention(q, q, v, randomArray({2, 3}, 3), options),
+              {"sink"});
 }
 
 } // namespace

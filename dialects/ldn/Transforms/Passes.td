@@ -133,6 +133,54 @@ def LDNFuseLinearAttention : Pass<"ldn-fuse-linear-attention"> {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+def LDNFuseContractionBias : Pass<"ldn-fuse-contraction-bias"> {
+  let summary = "Start contractions from their bias instead of adding it after";
+  let description = [{
+    A bias added to the result of a contraction (`linalg.matmul`,
+    `linalg.batch_matmul`, or any linalg contraction) that starts from a
+    zero fill, `y = x·W; z = y + b`, becomes the contraction accumulated
+    onto the broadcast bias, `z = b + x·W`. The broadcast writes what the
+    fill wrote; the add's kernel, its reads of `y` and `b` and its write of
+    `z` are gone. An elementwise generic that adds biases to several
+    contractions (Diffuser's q, k and v) becomes one broadcast generic with
+    a result per contraction. The sums are the same up to rounding (the
+    bias is added first rather than last).
+
+    Legality: the generic is all-parallel and its body is one `arith.addf`
+    per result of a contraction result and another input, nothing else;
+    each contraction result has this one use and the generic's iteration
+    space as its index space (identity maps for it and for the generic's
+    result, same type); its init is a `linalg.fill` of zero; the biases
+    and fill destinations are defined before the first contraction, in its
+    block. Anything else is left alone.
+
+    Before:
+
+    ```mlir
+    %zero = linalg.fill ins(%c0 : f32) outs(%e : tensor<?x?x64xf32>) -> tensor<?x?x64xf32>
+    %y = linalg.batch_matmul ins(%x, %w : ...) outs(%zero : tensor<?x?x64xf32>) -> tensor<?x?x64xf32>
+    %z = linalg.generic {indexing_maps = [(b,t,c) -> (b,t,c), (b,t,c) -> (c), (b,t,c) -> (b,t,c)], ...}
+        ins(%y, %bias : tensor<?x?x64xf32>, tensor<64xf32>) outs(%e : tensor<?x?x64xf32>) {
+      ^bb0(%yi: f32, %bi: f32, %o: f32):
+        %s = arith.addf %yi, %bi : f32
+        linalg.yield %s : f32
+    } -> tensor<?x?x64xf32>
+    ```
+
+    After:
+
+    ```mlir
+    %init = linalg.generic {indexing_maps = [(b,t,c) -> (c), (b,t,c) -> (b,t,c)], ...}
+        ins(%bias : tensor<64xf32>) outs(%e : tensor<?x?x64xf32>) {
+      ^bb0(%bi: f32, %o: f32):
+        linalg.yield %bi : f32
+    } -> tensor<?x?x64xf32>
+    %z = linalg.batch_matmul ins(%x, %w : ...) outs(%init : tensor<?x?x64xf32>) -> tensor<?x?x64xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def LDNFuseElementwise : Pass<"ldn-fuse-elementwise"> {
   let summary = "Turn elementwise consumers of ldn results into fused epilogues";
   let description = [{

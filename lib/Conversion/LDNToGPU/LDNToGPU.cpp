@@ -44,10 +44,10 @@ struct LDNToGPUPass : ldn::impl::LDNToGPUBase<LDNToGPUPass> {
     gpu_lowering::populateSsmKernelKernel(patterns);
     gpu_lowering::populateSelectiveScanKernel(patterns);
     gpu_lowering::populateSsmConvKernel(patterns);
-    // Each pattern replaces one ldn op by a kernel call; nothing it creates
-    // matches again, so a single walk suffices.
+    // Each pattern replaces one ldn op by kernel calls. New ops are visited
+    // too: lightnet_attention makes its rotation table with an ldn.lrpe.
     GreedyRewriteConfig config;
-    config.setStrictness(GreedyRewriteStrictness::ExistingOps);
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      config)))
       signalPassFailure();

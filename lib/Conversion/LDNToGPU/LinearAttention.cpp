@@ -9,6 +9,11 @@
 // that the kernel never reads (its flag is false). The kernel is
 // Kernels/linear_attention.mlir.
 //
+// ldn.lightnet_attention runs the same kernel from its own entry, which
+// rotates q and k and normalizes k as the kernel stages them (see there).
+// The rotation factors are lrpe of ones [1,T,H,d]: a batch-free table made
+// by the lrpe kernel, so the rotation is lrpe's own arithmetic.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
@@ -20,6 +25,8 @@
 #include "../LDNToLinalg/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -91,8 +98,70 @@ struct LinearAttentionToKernel : OpRewritePattern<LinearAttentionOp> {
     return success();
   }
 };
+
+struct LightNetAttentionToKernel : OpRewritePattern<LightNetAttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LightNetAttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getO());
+    OpBuilder::InsertionGuard guard(rewriter);
+    if (epilogue)
+      rewriter.setInsertionPoint(epilogue);
+    insertRuntimeDimChecks(rewriter, op);
+    // [B,T,H,d] from q, dv from v, 2d rotated channels.
+    SmallVector<OpFoldResult> qSizes =
+        lowering::getSizes(rewriter, loc, op.getQ());
+    OpFoldResult dv = lowering::getSizes(rewriter, loc, op.getV())[3];
+    SmallVector<OpFoldResult> vSizes = {qSizes[0], qSizes[1], qSizes[2], dv};
+    SmallVector<OpFoldResult> stateSizes =
+        lowering::reifyResultSizes(rewriter, op.getFinalState());
+    auto view = [&](Value tensor, ArrayRef<OpFoldResult> sizes) {
+      return kernelView(rewriter, loc, toInputBuffer(rewriter, loc, tensor),
+                        sizes, rowMajorStrides(rewriter, loc, sizes));
+    };
+
+    // lrpe of ones: [cos Θ | sin Θ] per token and head (its lowering checks
+    // T against the grid).
+    SmallVector<OpFoldResult> onesSizes(qSizes);
+    onesSizes[0] = rewriter.getIndexAttr(1);
+    Value ones = lowering::createFilled(rewriter, loc, onesSizes,
+                                        rewriter.getF32Type(), 1.0);
+    Value table = LrpeOp::create(rewriter, loc, ones, op.getTheta(),
+                                 op.getGridAttr(), op.getPrefixAttr())
+                      .getY();
+    SmallVector<OpFoldResult> tableSizes(onesSizes);
+    tableSizes[3] = stateSizes[2];
+
+    Value o = allocOutputBuffer(rewriter, loc, vSizes);
+    Value state = allocOutputBuffer(rewriter, loc, stateSizes);
+    Value oView = kernelView(rewriter, loc, o, vSizes,
+                             rowMajorStrides(rewriter, loc, vSizes));
+    Value stateView = kernelView(rewriter, loc, state, stateSizes,
+                                 rowMajorStrides(rewriter, loc, stateSizes));
+    float sink = op.getSink() ? op.getSink()->convertToFloat()
+                              : -std::numeric_limits<float>::infinity();
+    auto f32Constant = [&](float value) {
+      return arith::ConstantOp::create(rewriter, loc,
+                                       rewriter.getF32FloatAttr(value));
+    };
+    FailureOr<bool> fused = callKernelWithEpilogue(
+        rewriter, op, "linear_attention", "ldn_gpu_lightnet_attention",
+        {view(op.getQ(), qSizes), view(op.getK(), qSizes),
+         view(op.getV(), vSizes), view(table, tableSizes), oView, stateView,
+         boolConstant(rewriter, loc, op.getCausal()), f32Constant(sink),
+         f32Constant(op.getScale().convertToFloat())},
+        epilogue, /*output=*/4);
+    if (failed(fused))
+      return failure();
+    replaceByBuffers(rewriter, op, {o, state}, *fused ? epilogue : nullptr);
+    return success();
+  }
+};
 } // namespace
 
 void gpu_lowering::populateLinearAttentionKernel(RewritePatternSet &patterns) {
-  patterns.add<LinearAttentionToKernel>(patterns.getContext());
+  patterns.add<LinearAttentionToKernel, LightNetAttentionToKernel>(
+      patterns.getContext());
 }

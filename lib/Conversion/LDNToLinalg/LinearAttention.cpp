@@ -17,6 +17,17 @@
 // S = S0 + Σ_t k_t v_tᵀ (a generic whose t dimension is a reduction), and
 // o = scale Sᵀ q is one more generic reducing over dk, for all t at once.
 //
+//
+// ldn.lightnet_attention (additive_decay, lrpe, linear_attention) reuses
+// both forms; what the three ops would store for the whole sequence is
+// computed per step instead. The rotation factors [cos Θ | sin Θ] are one
+// batch-free table [T,H,2,d] (lrpe of ones, lowered as lrpe). Each step
+// then makes, for the B·H rows only, the normalized keys exp(k_t - z_t),
+// the gates exp(z_{t-1} - z_t) and the rotated q_t and k_t. Causal: the
+// running log-normalizer z_t = logaddexp(z_{t-1}, k_t) is carried by the
+// loop next to S. Non-causal: z is the logsumexp over all of T, computed
+// first; the same loop then accumulates S without gates, and o is one
+// generic that rotates q in its body.
 //===----------------------------------------------------------------------===//
 
 #include "Patterns.h"
@@ -29,6 +40,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -112,6 +124,17 @@ Value reduceState(OpBuilder &b, Location loc, Value state, Value keys,
       .getResult(0);
 }
 
+/// acc + s (scale q): one term of the readout o = scale Sᵀ q.
+Value accumulateReadOut(OpBuilder &b, Location loc, Value acc, Value s,
+                        Value q, double scale) {
+  if (scale != 1.0)
+    q = arith::MulFOp::create(
+        b, loc, q,
+        arith::ConstantOp::create(b, loc, b.getFloatAttr(b.getF32Type(), scale)));
+  Value sq = arith::MulFOp::create(b, loc, s, q);
+  return arith::AddFOp::create(b, loc, acc, sq);
+}
+
 /// o = scale Sᵀ q into the f32 accumulator `acc` (filled with 0 here).
 /// `queries` is [B,H,dk] (one causal step: loops (b, h, i, j)) or
 /// [B,T,H,dk] (non-causal: loops (b, t, h, i, j)); `acc` is the same
@@ -142,15 +165,9 @@ Value readOut(OpBuilder &b, Location loc, Value state, Value queries, Value acc,
              iteratorsWithReductions(numLoops, {static_cast<int64_t>(i)}),
              [&](OpBuilder &nb, Location nloc, ValueRange args) {
                Value q = castFloat(nb, nloc, args[1], f32);
-               if (scale != 1.0)
-                 q = arith::MulFOp::create(
-                     nb, nloc, q,
-                     arith::ConstantOp::create(nb, nloc,
-                                               nb.getFloatAttr(f32, scale)));
-               Value sq = arith::MulFOp::create(nb, nloc, args[0], q);
                linalg::YieldOp::create(
                    nb, nloc,
-                   arith::AddFOp::create(nb, nloc, args[2], sq).getResult());
+                   accumulateReadOut(nb, nloc, args[2], args[0], q, scale));
              })
       .getResult(0);
 }
@@ -221,9 +238,290 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// ldn.lightnet_attention
+//===----------------------------------------------------------------------===//
+
+/// `tensor` [..., 2d] as [..., 2, d] (the cos and sin halves).
+Value splitHalves(OpBuilder &b, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> sizes = getSizes(b, loc, tensor);
+  OpFoldResult twoD = sizes.back();
+  sizes.back() = b.getIndexAttr(2);
+  if (std::optional<int64_t> n = getConstantIntValue(twoD))
+    sizes.push_back(b.getIndexAttr(*n / 2));
+  else
+    sizes.push_back(arith::DivUIOp::create(
+                        b, loc, cast<Value>(twoD),
+                        arith::ConstantIndexOp::create(b, loc, 2))
+                        .getResult());
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dynamic;
+  dispatchIndexOpFoldResults(sizes, dynamic, shape);
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i + 1 < rank; ++i)
+    groups.push_back({i});
+  groups.push_back({rank - 1, rank});
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), tensor,
+      groups, sizes);
+}
+
+/// `tensor` [..., 2, d] as [..., 2d].
+Value mergeHalves(OpBuilder &b, Location loc, Value tensor) {
+  int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i + 2 < rank; ++i)
+    groups.push_back({i});
+  groups.push_back({rank - 2, rank - 1});
+  return tensor::CollapseShapeOp::create(b, loc, tensor, groups);
+}
+
+/// lrpe's factors for every token, [T,H,2,d]: lrpe of ones is [cos Θ | sin Θ]
+/// ([1 | 0] for the prefix tokens). It has no batch dimension, so it is
+/// the one table of the sequence this lowering writes.
+Value rotationTable(OpBuilder &b, Location loc, LightNetAttentionOp op) {
+  SmallVector<OpFoldResult> sizes = getSizes(b, loc, op.getQ());
+  sizes[0] = b.getIndexAttr(1);
+  Value ones = createFilled(b, loc, sizes, b.getF32Type(), 1.0);
+  Value table = LrpeOp::create(b, loc, ones, op.getTheta(), op.getGridAttr(),
+                               op.getPrefixAttr())
+                    .getY();
+  Value unbatched =
+      tensor::CollapseShapeOp::create(
+          b, loc, table, ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}})
+          .getResult();
+  return splitHalves(b, loc, unbatched);
+}
+
+/// z = logsumexp over t of k [B,T,H,d], per (b, h, i): the non-causal
+/// normalizer, as a max and a sum of exp(k - max) over (b, h, i, t).
+Value logSumExpOverTime(OpBuilder &b, Location loc, Value k) {
+  MLIRContext *context = b.getContext();
+  SmallVector<OpFoldResult> sizes = dropDim(getSizes(b, loc, k), 1);
+  Type f32 = b.getF32Type();
+  AffineMap keys = dimsMap(context, 4, {0, 3, 1, 2}); // k[b,t,h,i]
+  AffineMap row = dimsMap(context, 4, {0, 1, 2});     // [b,h,i]
+  auto reduce = [&](ValueRange inputs, double init,
+                    function_ref<Value(OpBuilder &, Location, ValueRange)>
+                        body) {
+    SmallVector<AffineMap> maps(inputs.size(), row);
+    maps.front() = keys;
+    maps.push_back(row);
+    Value acc = createFilled(b, loc, sizes, f32, init);
+    return linalg::GenericOp::create(
+               b, loc, acc.getType(), inputs, ValueRange{acc}, maps,
+               iteratorsWithReductions(4, {3}),
+               [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                 linalg::YieldOp::create(nb, nloc, body(nb, nloc, args));
+               })
+        .getResult(0);
+  };
+  Value maximum = reduce(ValueRange{k}, -INFINITY,
+                         [](OpBuilder &nb, Location nloc, ValueRange args) {
+                           return arith::MaximumFOp::create(nb, nloc, args[0],
+                                                            args[1])
+                               .getResult();
+                         });
+  Value sum = reduce(ValueRange{k, maximum}, 0.0,
+                     [](OpBuilder &nb, Location nloc, ValueRange args) {
+                       Value shifted =
+                           arith::SubFOp::create(nb, nloc, args[0], args[1]);
+                       Value e = math::ExpOp::create(nb, nloc, shifted);
+                       return arith::AddFOp::create(nb, nloc, args[2], e)
+                           .getResult();
+                     });
+  AffineMap id = b.getMultiDimIdentityMap(3);
+  return linalg::GenericOp::create(
+             b, loc, maximum.getType(), ValueRange{maximum, sum},
+             ValueRange{createEmpty(b, loc, sizes, f32)},
+             ArrayRef<AffineMap>{id, id, id}, parallelIterators(3),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value log = math::LogOp::create(nb, nloc, args[1]);
+               linalg::YieldOp::create(
+                   nb, nloc,
+                   arith::AddFOp::create(nb, nloc, args[0], log).getResult());
+             })
+      .getResult(0);
+}
+
+/// log(exp(a) + exp(b)) as max + log1p(exp(min - max)), exactly as
+/// additive_decay computes it; -inf is the empty sum (min - max = -inf).
+Value logAddExp(OpBuilder &b, Location loc, Value x, Value y) {
+  Value high = arith::MaximumFOp::create(b, loc, x, y);
+  Value low = arith::MinimumFOp::create(b, loc, x, y);
+  Value gap = arith::SubFOp::create(b, loc, low, high);
+  Value tail =
+      math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, gap));
+  return arith::AddFOp::create(b, loc, high, tail);
+}
+
+/// One causal step of the additive recurrence over (b, h, i), in place on
+/// the carried z: z_t = logaddexp(z_{t-1}, k_t).
+Value advanceNormalizer(OpBuilder &b, Location loc, Value z, Value keys) {
+  AffineMap id = b.getMultiDimIdentityMap(3);
+  return linalg::GenericOp::create(
+             b, loc, z.getType(), ValueRange{keys}, ValueRange{z},
+             ArrayRef<AffineMap>{id, id}, parallelIterators(3),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(nb, nloc,
+                                       logAddExp(nb, nloc, args[1], args[0]));
+             })
+      .getResult(0);
+}
+
+/// One step's operands of the recurrence, over (b, h, a, i) with a the
+/// rotated half, each [B,H,2d]: k' = exp(k_t - z_t) R_t, q' = q_t R_t and,
+/// if `causal`, the gate exp(z_{t-1} - z_t) for both halves, where `z` is
+/// z_{t-1} and z_t = logaddexp(z_{t-1}, k_t) is recomputed here (a few
+/// flops per key, against dv per key for the state update). Non-causal:
+/// `z` is the total over T, and there are no gates.
+struct StepOperands {
+  Value keys, queries, gates;
+};
+StepOperands rotateStep(OpBuilder &b, Location loc, Value keys, Value queries,
+                        Value z, bool causal, Value rotation) {
+  MLIRContext *context = b.getContext();
+  Type f32 = b.getF32Type();
+  SmallVector<OpFoldResult> sizes = getSizes(b, loc, keys); // [B,H,d]
+  sizes.insert(sizes.begin() + 2, b.getIndexAttr(2));
+  AffineMap row = dimsMap(context, 4, {0, 1, 3});
+  AffineMap id = b.getMultiDimIdentityMap(4);
+  SmallVector<AffineMap> maps{row, row, row, dimsMap(context, 4, {1, 2, 3})};
+  unsigned outputs = causal ? 3 : 2;
+  SmallVector<Value> inits;
+  for (unsigned i = 0; i < outputs; ++i) {
+    inits.push_back(createEmpty(b, loc, sizes, f32));
+    maps.push_back(id);
+  }
+  auto step = linalg::GenericOp::create(
+      b, loc, ValueRange(inits).getTypes(),
+      ValueRange{keys, queries, z, rotation}, inits, maps,
+      parallelIterators(4),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value k = args[0], r = args[3];
+        Value total = causal ? logAddExp(nb, nloc, args[2], k) : args[2];
+        Value normalized = math::ExpOp::create(
+            nb, nloc, arith::SubFOp::create(nb, nloc, k, total));
+        SmallVector<Value> results{
+            arith::MulFOp::create(nb, nloc, normalized, r),
+            arith::MulFOp::create(nb, nloc, args[1], r)};
+        if (causal)
+          results.push_back(math::ExpOp::create(
+              nb, nloc, arith::SubFOp::create(nb, nloc, args[2], total)));
+        linalg::YieldOp::create(nb, nloc, results);
+      });
+  StepOperands result;
+  result.keys = mergeHalves(b, loc, step.getResult(0));
+  result.queries = mergeHalves(b, loc, step.getResult(1));
+  if (causal)
+    result.gates = mergeHalves(b, loc, step.getResult(2));
+  return result;
+}
+
+/// Non-causal o[b,t,h,j] = scale Σ_{a,i} S[b,h,a,i,j] q[b,t,h,i] R[t,h,a,i]
+/// over (b, t, h, j, a, i): q is rotated as it is read.
+Value readOutRotated(OpBuilder &b, Location loc, Value state, Value q,
+                     Value rotation, Value out, double scale) {
+  MLIRContext *context = b.getContext();
+  Type f32 = b.getF32Type();
+  Value zero = arith::ConstantOp::create(b, loc, b.getFloatAttr(f32, 0.0));
+  Value zeroed = linalg::FillOp::create(b, loc, zero, out).getResult(0);
+  // S [B,H,2d,dv] as [B,H,2,d,dv].
+  SmallVector<OpFoldResult> sizes = getSizes(b, loc, state);
+  OpFoldResult dv = sizes[3];
+  SmallVector<OpFoldResult> split{sizes[0], sizes[1], b.getIndexAttr(2),
+                                  getSizes(b, loc, q)[3], dv};
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dynamic;
+  dispatchIndexOpFoldResults(split, dynamic, shape);
+  Value state5 = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, f32), state,
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}, {4}}, split);
+  SmallVector<AffineMap> maps{dimsMap(context, 6, {0, 2, 4, 5, 3}),
+                              dimsMap(context, 6, {0, 1, 2, 5}),
+                              dimsMap(context, 6, {1, 2, 4, 5}),
+                              dimsMap(context, 6, {0, 1, 2, 3})};
+  return linalg::GenericOp::create(
+             b, loc, out.getType(), ValueRange{state5, q, rotation},
+             ValueRange{zeroed}, maps, iteratorsWithReductions(6, {4, 5}),
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value rq = arith::MulFOp::create(nb, nloc, args[1], args[2]);
+               linalg::YieldOp::create(
+                   nb, nloc,
+                   accumulateReadOut(nb, nloc, args[3], args[0], rq, scale));
+             })
+      .getResult(0);
+}
+
+struct LowerLightNetAttention : OpRewritePattern<LightNetAttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LightNetAttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type();
+    Value q = op.getQ(), k = op.getK(), v = op.getV();
+    double scale = op.getScale().convertToDouble();
+    bool causal = op.getCausal();
+
+    Value rotation = rotationTable(rewriter, loc, op);
+    Value out = createEmpty(rewriter, loc,
+                            reifyResultSizes(rewriter, op.getO()), f32);
+    Value state = createFilled(
+        rewriter, loc, reifyResultSizes(rewriter, op.getFinalState()), f32,
+        0.0);
+    // Causal: z_{-1} = sink, or -inf (the empty sum) without one; else the
+    // total over T.
+    SmallVector<OpFoldResult> rowSizes =
+        dropDim(getSizes(rewriter, loc, k), 1);
+    Value z = causal ? createFilled(rewriter, loc, rowSizes, f32,
+                                    op.getSink() ? op.getSink()->convertToDouble()
+                                                 : -INFINITY)
+                     : logSumExpOverTime(rewriter, loc, k);
+
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value length = getDim(rewriter, loc, q, 1);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, zero, length, one, ValueRange{state, out, z},
+        [&](OpBuilder &lb, Location lloc, Value t, ValueRange carried) {
+          Value keys = extractSliceAt(lb, lloc, k, 1, t);
+          StepOperands step = rotateStep(
+              lb, lloc, keys, extractSliceAt(lb, lloc, q, 1, t), carried[2],
+              causal, extractSliceAt(lb, lloc, rotation, 0, t));
+          Value current = causal
+                              ? advanceNormalizer(lb, lloc, carried[2], keys)
+                              : carried[2];
+          Value next = updateState(lb, lloc, carried[0], step.keys,
+                                   extractSliceAt(lb, lloc, v, 1, t),
+                                   step.gates);
+          Value updated = carried[1];
+          if (causal) {
+            Value outStep =
+                readOut(lb, lloc, next, step.queries,
+                        extractSliceAt(lb, lloc, carried[1], 1, t), scale);
+            updated = insertSliceAt(lb, lloc, outStep, carried[1], 1, t);
+          }
+          scf::YieldOp::create(lb, lloc, ValueRange{next, updated, current});
+        });
+    Value finalState = loop.getResult(0);
+    out = causal ? loop.getResult(1)
+                 : readOutRotated(rewriter, loc, finalState, q, rotation, out,
+                                  scale);
+    rewriter.replaceOp(
+        op, {castToType(rewriter, loc, out, op.getO().getType()),
+             castToType(rewriter, loc, finalState,
+                        op.getFinalState().getType())});
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::ldn::lowering::populateLinearAttentionLowering(
     RewritePatternSet &patterns) {
-  patterns.add<LowerLinearAttention>(patterns.getContext());
+  patterns.add<LowerLinearAttention, LowerLightNetAttention>(
+      patterns.getContext());
 }

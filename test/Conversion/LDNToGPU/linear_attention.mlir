@@ -23,13 +23,14 @@
 
 // The kernel and the functions it calls: the sweep's launch has the chunk
 // of q, k and gates as groups of 8 key rows, the per-head gates, and the
-// warps' parts of o with v in workgroup memory.
+// warps' parts of o with v in workgroup memory (and LightNet's running
+// normalizers, one per key row).
 // KERNEL-LABEL: func.func private @ldn_gpu_linear_attention(
 //   KERNEL-NOT:   ldn.gpu_kernel
 //       KERNEL:   call @ldn_gpu_linear_attention_into_o
 //       KERNEL: func.func private @ldn_gpu_linear_attention_sweep
 //       KERNEL:   gpu.launch
-//  KERNEL-SAME:     workgroup({{.*}} : memref<3x24x8xvector<8xf32>, #gpu.address_space<workgroup>>, {{.*}} : memref<24xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<9x24x32xf32, #gpu.address_space<workgroup>>)
+//  KERNEL-SAME:     workgroup({{.*}} : memref<3x24x8xvector<8xf32>, #gpu.address_space<workgroup>>, {{.*}} : memref<24xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<9x24x32xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<64xf32, #gpu.address_space<workgroup>>)
 
 // Specialized to dk = 8: one launch of a single warp (8 key rows), the
 // state update and readout as 8-wide vector ops; barriers for the initial
@@ -105,4 +106,53 @@ func.func @global_half(%q: tensor<?x?x4x64xf16>, %k: tensor<?x?x4x64xf16>, %v: t
   %o, %s = ldn.linear_attention %q, %k, %v {causal = false}
       : (tensor<?x?x4x64xf16>, tensor<?x?x4x64xf16>, tensor<?x?x4x64xf16>) -> (tensor<?x?x4x64xf16>, tensor<?x4x64x64xf32>)
   return %o, %s : tensor<?x?x4x64xf16>, tensor<?x4x64x64xf32>
+}
+
+// -----
+
+// lightnet_attention: the rotation table is lrpe of ones [1,T,H,d] (the
+// lrpe kernel), then the LightNet entry of the same kernel with the
+// unrotated q and k, the sink as z_{-1}, causal.
+// CHECK-LABEL: func.func @lightnet_causal
+//       CHECK:   linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x16x2x4xf32>)
+//       CHECK:   call @ldn_gpu_lrpe(
+//       CHECK:   call @ldn_gpu_lightnet_attention(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %true, %cst{{.*}}, %cst{{.*}})
+//   CHECK-NOT:   ldn.
+//       CHECK: func.func private @ldn_gpu_lightnet_attention({{.*}}) attributes {ldn.gpu_kernel = "linear_attention"}
+
+// Specialized: causal, so the keys are staged by one thread per key row
+// walking the chunk in order (log1p of the running normalizer) between two
+// barriers; no normalizer kernel, one sweep launch (after the table's).
+// SPEC-LABEL: func.func @lightnet_causal
+//       SPEC:   gpu.launch
+//       SPEC:   gpu.launch
+//       SPEC:     scf.for
+//       SPEC:       gpu.barrier
+//       SPEC:       math.log1p
+//       SPEC:       gpu.barrier
+//   SPEC-NOT:   gpu.launch
+func.func @lightnet_causal(%q: tensor<2x16x2x4xf32>, %k: tensor<2x16x2x4xf32>, %v: tensor<2x16x2x3xf32>, %theta: tensor<2x4xf32>) -> (tensor<2x16x2x3xf32>, tensor<2x2x8x3xf32>) {
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %theta {sink = 0.5 : f32, grid = array<i64: 16>}
+      : (tensor<2x16x2x4xf32>, tensor<2x16x2x4xf32>, tensor<2x16x2x3xf32>, tensor<2x4xf32>) -> (tensor<2x16x2x3xf32>, tensor<2x2x8x3xf32>)
+  return %o, %s : tensor<2x16x2x3xf32>, tensor<2x2x8x3xf32>
+}
+
+// -----
+
+// Global: the normalizer over T is a kernel of its own before the state
+// sweep, the readout sweep follows the sum of the parts.
+// SPEC-LABEL: func.func @lightnet_global
+//       SPEC:   gpu.launch
+//       SPEC:   gpu.launch
+//       SPEC:     scf.for
+//       SPEC:       math.exp
+//       SPEC:     math.log
+//       SPEC:   gpu.launch
+//       SPEC:   gpu.launch
+//       SPEC:   gpu.launch
+//   SPEC-NOT:   gpu.launch
+func.func @lightnet_global(%q: tensor<?x5x2x4xf32>, %k: tensor<?x5x2x4xf32>, %v: tensor<?x5x2x3xf32>, %theta: tensor<2x2xf32>) -> (tensor<?x5x2x3xf32>, tensor<?x2x8x3xf32>) {
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %theta {causal = false, grid = array<i64: 2, 2>, prefix = 1}
+      : (tensor<?x5x2x4xf32>, tensor<?x5x2x4xf32>, tensor<?x5x2x3xf32>, tensor<2x2xf32>) -> (tensor<?x5x2x3xf32>, tensor<?x2x8x3xf32>)
+  return %o, %s : tensor<?x5x2x3xf32>, tensor<?x2x8x3xf32>
 }

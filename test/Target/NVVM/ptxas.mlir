@@ -26,6 +26,7 @@
 // CHECK-DAG: Compiling entry function 'ldn_gpu_long_conv
 // CHECK-DAG: Compiling entry function '{{.*}}linear_attention
 // CHECK-DAG: Compiling entry function '{{.*}}additive_decay
+// CHECK-DAG: Compiling entry function '{{.*}}lightnet_attention
 
 func.func @scan(%a: tensor<?x?x512xf32>, %b: tensor<?x?x512xf32>, %h0: tensor<?x512xf32>) -> (tensor<?x?x512xf32>, tensor<?x512xf32>) {
   %h, %l = ldn.scan %a, %b init %h0 {reverse = true} : tensor<?x?x512xf32>, tensor<?x?x512xf32>, tensor<?x512xf32> -> tensor<?x?x512xf32>, tensor<?x512xf32>
@@ -169,6 +170,20 @@ func.func @linear_attention_global(%q: tensor<?x?x8x64xf32>, %k: tensor<?x?x8x64
 func.func @linear_attention_dynamic(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>, %v: tensor<?x?x?x?xf32>, %decay: tensor<?x?x?x?xf32>, %s0: tensor<?x?x?x?xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>) {
   %o, %s = ldn.linear_attention %q, %k, %v decay %decay init %s0
       : (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
+  return %o, %s : tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>
+}
+
+// ldn.lightnet_attention: causal with a sink and d = 64 (128 rotated key
+// rows, two key tiles), and global on a 2-D grid with every size dynamic.
+func.func @lightnet_attention_causal(%q: tensor<?x256x8x64xf32>, %k: tensor<?x256x8x64xf32>, %v: tensor<?x256x8x64xf32>, %theta: tensor<8x64xf32>) -> (tensor<?x256x8x64xf32>, tensor<?x8x128x64xf32>) {
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %theta {sink = 0.0 : f32, grid = array<i64: 256>}
+      : (tensor<?x256x8x64xf32>, tensor<?x256x8x64xf32>, tensor<?x256x8x64xf32>, tensor<8x64xf32>) -> (tensor<?x256x8x64xf32>, tensor<?x8x128x64xf32>)
+  return %o, %s : tensor<?x256x8x64xf32>, tensor<?x8x128x64xf32>
+}
+
+func.func @lightnet_attention_global(%q: tensor<?x?x?x?xf32>, %k: tensor<?x?x?x?xf32>, %v: tensor<?x?x?x?xf32>, %theta: tensor<?x?xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>) {
+  %o, %s = ldn.lightnet_attention %q, %k, %v, %theta {causal = false, grid = array<i64: 14, 14>, prefix = 1}
+      : (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>, tensor<?x?xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>)
   return %o, %s : tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>
 }
 
