@@ -19,8 +19,10 @@ void populateLDNToLinalgPatterns(RewritePatternSet &patterns,
                                  int64_t fftThreshold = 1024);
 
 /// Before `op` (an ldn op), asserts every operand-dimension equality that
-/// ops.md requires and that only run time can decide (dynamic sizes), so that
-/// a mismatch is a reported error rather than an out-of-bounds access.
+/// ops.md requires and that only run time can decide (dynamic sizes), and
+/// every static size of a declared result type that the operands leave
+/// dynamic, so that a mismatch is a reported error rather than an
+/// out-of-bounds access.
 void insertRuntimeDimChecks(OpBuilder &builder, Operation *op);
 
 #define GEN_PASS_REGISTRATION

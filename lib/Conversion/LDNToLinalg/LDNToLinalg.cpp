@@ -18,6 +18,8 @@
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace mlir::ldn {
 #define GEN_PASS_DEF_LDNTOLINALG
@@ -41,6 +43,70 @@ void mlir::ldn::populateLDNToLinalgPatterns(RewritePatternSet &patterns,
   lowering::populateSsmConvLowering(patterns);
 }
 
+/// Asserts the result sizes that the op's declared types fix but its
+/// operands leave to run time (a result declared [2, 5, 4] from an x of
+/// [?, ?, 4]): the lowerings allocate the declared sizes, so a mismatch
+/// would write out of bounds. The sizes the operands give are those of a
+/// copy of the op with its inferred (less static) result types, reified;
+/// the copy is never inserted.
+static void assertDeclaredResultSizes(OpBuilder &builder, Operation *op) {
+  auto inference = dyn_cast<InferTypeOpInterface>(op);
+  auto reifiable = dyn_cast<ReifyRankedShapedTypeOpInterface>(op);
+  if (!inference || !reifiable)
+    return;
+  SmallVector<Type> inferred;
+  if (failed(inference.inferReturnTypes(
+          op->getContext(), op->getLoc(), op->getOperands(),
+          op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
+          op->getRegions(), inferred)) ||
+      inferred.size() != op->getNumResults())
+    return;
+  bool fixedByDeclaration = false;
+  for (auto [declared, free] : llvm::zip(op->getResultTypes(), inferred)) {
+    auto declaredType = dyn_cast<RankedTensorType>(declared);
+    auto freeType = dyn_cast<RankedTensorType>(free);
+    if (!declaredType || !freeType ||
+        declaredType.getRank() != freeType.getRank())
+      return;
+    for (int64_t i = 0, e = declaredType.getRank(); i < e; ++i)
+      fixedByDeclaration |=
+          !declaredType.isDynamicDim(i) && freeType.isDynamicDim(i);
+  }
+  if (!fixedByDeclaration)
+    return;
+
+  Operation *copy = op->clone();
+  for (auto [result, type] : llvm::zip(copy->getResults(), inferred))
+    result.setType(type);
+  ReifiedRankedShapedTypeDims sizes;
+  LogicalResult reified =
+      cast<ReifyRankedShapedTypeOpInterface>(copy).reifyResultShapes(builder,
+                                                                     sizes);
+  copy->destroy();
+  if (failed(reified))
+    return;
+  Location loc = op->getLoc();
+  StringRef name = op->getName().getStringRef();
+  for (auto [index, declared] : llvm::enumerate(op->getResultTypes())) {
+    auto type = cast<RankedTensorType>(declared);
+    for (int64_t i = 0, e = type.getRank(); i < e; ++i) {
+      auto runtime = dyn_cast<Value>(sizes[index][i]);
+      if (type.isDynamicDim(i) || !runtime)
+        continue;
+      Value expected =
+          arith::ConstantIndexOp::create(builder, loc, type.getDimSize(i));
+      Value equal = arith::CmpIOp::create(
+          builder, loc, arith::CmpIPredicate::eq, runtime, expected);
+      cf::AssertOp::create(
+          builder, loc, equal,
+          llvm::formatv("'{0}' op result #{1} is declared with {2} at "
+                        "dimension {3}, which its operands do not give",
+                        name, index, type.getDimSize(i), i)
+              .str());
+    }
+  }
+}
+
 void mlir::ldn::insertRuntimeDimChecks(OpBuilder &builder, Operation *op) {
   SmallVector<DimConstraint> constraints;
   getRuntimeDimConstraints(op, constraints);
@@ -55,6 +121,7 @@ void mlir::ldn::insertRuntimeDimChecks(OpBuilder &builder, Operation *op) {
     // ldn-lower-asserts-to-trap prefixes the op's location.
     cf::AssertOp::create(builder, loc, equal, c.message);
   }
+  assertDeclaredResultSizes(builder, op);
 }
 
 namespace {

@@ -36,13 +36,49 @@ struct BiasedResult {
   AffineMap biasMap;
 };
 
+/// `value` is block argument `arg` of `block`, possibly widened by extf.
+bool isArgument(Value value, Block *block, unsigned arg) {
+  if (auto ext = value.getDefiningOp<arith::ExtFOp>())
+    value = ext.getIn();
+  auto argument = dyn_cast<BlockArgument>(value);
+  return argument && argument.getOwner() == block &&
+         argument.getArgNumber() == arg;
+}
+
+/// Whether the body is exactly out + in0 · in1: what a zero fill turns into
+/// the plain sum of products. (isaContractionOpInterface also accepts an
+/// accumulator seen through a unary op, -out + in0 · in1 say, which a
+/// non-zero init would not add onto.)
+bool accumulatesProducts(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!yield || yield.getNumOperands() != 1 || op.getNumDpsInputs() != 2)
+    return false;
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  for (auto [acc, product] : {std::pair(add.getLhs(), add.getRhs()),
+                              std::pair(add.getRhs(), add.getLhs())}) {
+    auto mul = product.getDefiningOp<arith::MulFOp>();
+    auto out = dyn_cast<BlockArgument>(acc);
+    if (!mul || !out || out.getOwner() != body || out.getArgNumber() != 2)
+      continue;
+    if ((isArgument(mul.getLhs(), body, 0) &&
+         isArgument(mul.getRhs(), body, 1)) ||
+        (isArgument(mul.getLhs(), body, 1) &&
+         isArgument(mul.getRhs(), body, 0)))
+      return true;
+  }
+  return false;
+}
+
 /// The contraction that computes `value` from a zero fill and has no other
 /// use, with the generic's loops as its output's indices (`map`).
 linalg::LinalgOp zeroInitContraction(Value value, AffineMap map) {
   auto op = value.getDefiningOp<linalg::LinalgOp>();
   if (!op || !linalg::isaContractionOpInterface(op) ||
-      op->getNumResults() != 1 || op.getNumDpsInits() != 1 ||
-      !value.hasOneUse() || !map.isIdentity())
+      !accumulatesProducts(op) || op->getNumResults() != 1 ||
+      op.getNumDpsInits() != 1 || !value.hasOneUse() || !map.isIdentity())
     return nullptr;
   auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
   if (!fill || !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))

@@ -58,12 +58,14 @@ func.func @qkv(%x: tensor<?x?x8xf32>, %wq: tensor<8x8xf32>, %wk: tensor<8x8xf32>
 
 // Left alone, one reason each: a bias add with a multiply after it, a
 // contraction result with another use, a non-zero fill, a bias defined
-// after the contraction, a transposed read of the product.
+// after the contraction, a transposed read of the product, a contraction
+// that negates its accumulator (-out + x w: from the bias it would not
+// give the sum plus the bias).
 // CHECK-LABEL: func.func @illegal
-// CHECK-COUNT-5: linalg.generic
+// CHECK-COUNT-7: linalg.generic
 // CHECK-NOT: linalg.generic
 func.func @illegal(%x: tensor<4x8xf32>, %w: tensor<8x6xf32>, %bias: tensor<6xf32>, %sq: tensor<6x6xf32>)
-    -> (tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<6x6xf32>) {
+    -> (tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<6x6xf32>, tensor<4x6xf32>) {
   %zero = arith.constant 0.0 : f32
   %one = arith.constant 1.0 : f32
   %e = tensor.empty() : tensor<4x6xf32>
@@ -118,5 +120,20 @@ func.func @illegal(%x: tensor<4x8xf32>, %w: tensor<8x6xf32>, %bias: tensor<6xf32
     %s = arith.addf %a, %b : f32
     linalg.yield %s : f32
   } -> tensor<6x6xf32>
-  return %r1, %r2, %y2, %r3, %r4, %r5 : tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<6x6xf32>
+  %yn = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<4x8xf32>, tensor<8x6xf32>) outs(%z : tensor<4x6xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %neg = arith.negf %o : f32
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %neg, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x6xf32>
+  %r6 = linalg.generic {indexing_maps = [#mk, #n, #mk], iterator_types = ["parallel", "parallel"]}
+      ins(%yn, %bias : tensor<4x6xf32>, tensor<6xf32>) outs(%e : tensor<4x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<4x6xf32>
+  return %r1, %r2, %y2, %r3, %r4, %r5, %r6 : tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<4x6xf32>, tensor<6x6xf32>, tensor<4x6xf32>
 }
