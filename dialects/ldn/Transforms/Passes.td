@@ -208,8 +208,9 @@ def LDNFuseElementwise : Pass<"ldn-fuse-elementwise"> {
     ldn result is read at the result element (identity map); every other
     input is read at the result element, its channel or as a scalar
     (trailing projections), so there is no dependence across tokens.
-    Anything else (shifts, transposes, reductions, results with other
-    uses) is left alone.
+    TOSA's broadcast operands (`[1, 1, C]` read at `(0, 0, c)`) count: their
+    unit dimensions are collapsed first. Anything else (shifts, transposes,
+    reductions, results with other uses) is left alone.
 
     Before:
 

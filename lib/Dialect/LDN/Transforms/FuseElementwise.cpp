@@ -191,6 +191,76 @@ FailureOr<Expansion> planExpansion(RankedTensorType type,
   return plan;
 }
 
+/// TOSA reads a broadcast operand of shape [1, 1, C] with the map
+/// (b, t, c) -> (0, 0, c). For a generic that maps an ldn result, such
+/// inputs are collapsed to their non-unit dimensions ([C], read with
+/// (b, t, c) -> (c)), which is the same map and the per-channel form an
+/// epilogue input takes; FormEpilogue then sees a trailing projection.
+struct CollapseUnitBroadcasts : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp generic,
+                                PatternRewriter &rewriter) const override {
+    bool mapsLdnResult = llvm::any_of(
+        generic.getDpsInputOperands(), [](OpOperand *input) {
+          Value value = input->get();
+          if (auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>())
+            value = collapse.getSrc();
+          Operation *def = value.getDefiningOp();
+          return def && isa<LDNDialect>(def->getDialect()) &&
+                 !isa<ElementwiseOp>(def);
+        });
+    if (!mapsLdnResult ||
+        generic.getNumParallelLoops() != generic.getNumLoops())
+      return rewriter.notifyMatchFailure(generic, "not an epilogue candidate");
+
+    SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+    SmallVector<std::pair<OpOperand *, Value>> collapsed;
+    rewriter.setInsertionPoint(generic);
+    for (OpOperand *input : generic.getDpsInputOperands()) {
+      auto type = dyn_cast<RankedTensorType>(input->get().getType());
+      AffineMap &map = maps[input->getOperandNumber()];
+      if (!type || !type.hasRank() || map.getNumResults() != type.getRank())
+        continue;
+      // Each kept dimension takes the unit dimensions before it; trailing
+      // unit dimensions join the last group (none left: a 0-d tensor).
+      SmallVector<AffineExpr> kept;
+      SmallVector<int64_t> shape;
+      SmallVector<ReassociationIndices> groups;
+      ReassociationIndices pending;
+      for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+        pending.push_back(static_cast<int64_t>(i));
+        auto constant = dyn_cast<AffineConstantExpr>(expr);
+        if (constant && constant.getValue() == 0 && type.getDimSize(i) == 1)
+          continue;
+        kept.push_back(expr);
+        shape.push_back(type.getDimSize(i));
+        groups.push_back(pending);
+        pending.clear();
+      }
+      if (kept.size() == static_cast<size_t>(type.getRank()))
+        continue;
+      if (!groups.empty())
+        llvm::append_range(groups.back(), pending);
+      auto collapse = tensor::CollapseShapeOp::create(
+          rewriter, generic.getLoc(),
+          RankedTensorType::get(shape, type.getElementType()), input->get(),
+          groups);
+      map = AffineMap::get(map.getNumDims(), map.getNumSymbols(), kept,
+                           rewriter.getContext());
+      collapsed.push_back({input, collapse});
+    }
+    if (collapsed.empty())
+      return rewriter.notifyMatchFailure(generic, "no unit broadcast");
+    rewriter.modifyOpInPlace(generic, [&] {
+      for (auto [input, value] : collapsed)
+        input->set(value);
+      generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    });
+    return success();
+  }
+};
+
 struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -318,7 +388,7 @@ struct FuseElementwise
     : ldn::impl::LDNFuseElementwiseBase<FuseElementwise> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FormEpilogue>(&getContext());
+    patterns.add<CollapseUnitBroadcasts, FormEpilogue>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
       getOperation()->emitError("ldn-fuse-elementwise did not converge");
       signalPassFailure();

@@ -200,3 +200,64 @@ func.func @not_scalar_bodies(%x: tensor<2x9x8xf32>, %w: tensor<3xf32>, %a: tenso
   } -> tensor<2x9x8xf32>
   return %r1, %r2 : tensor<2x9x8xf32>, tensor<2x9x8xf32>
 }
+
+// -----
+
+// TOSA's broadcasts: a [1, 1, C] operand read at (0, 0, c) and a
+// [1, 1, 1] one read at (0, 0, 0) are a per-channel vector and a 0-d
+// tensor once their unit dimensions are collapsed, and the map becomes an
+// epilogue.
+// CHECK-LABEL: func.func @tosa_broadcasts
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x4xf32>, %{{.*}}: tensor<2xf32>, %{{.*}}: tensor<4xf32>, %[[B:.*]]: tensor<1x1x4xf32>, %[[S:.*]]: tensor<1x1x1xf32>)
+// CHECK: %[[Y:.*]] = ldn.diffuse
+// CHECK-DAG: %[[BC:.*]] = tensor.collapse_shape %[[B]] {{\[}}[0, 1, 2]] : tensor<1x1x4xf32> into tensor<4xf32>
+// CHECK-DAG: %[[SC:.*]] = tensor.collapse_shape %[[S]] [] : tensor<1x1x1xf32> into tensor<f32>
+// CHECK: ldn.elementwise %[[Y]], %[[BC]], %[[SC]] : tensor<?x?x4xf32>, tensor<4xf32>, tensor<f32> -> tensor<?x?x4xf32>
+// CHECK-NOT: linalg.generic
+#id3 = affine_map<(b, t, c) -> (b, t, c)>
+#chan = affine_map<(b, t, c) -> (0, 0, c)>
+#one = affine_map<(b, t, c) -> (0, 0, 0)>
+func.func @tosa_broadcasts(%x: tensor<?x?x4xf32>, %w: tensor<2xf32>, %a: tensor<4xf32>,
+                           %b: tensor<1x1x4xf32>, %s: tensor<1x1x1xf32>) -> tensor<?x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %y = ldn.diffuse %x, %w, %a : tensor<?x?x4xf32>, tensor<2xf32>, tensor<4xf32> -> tensor<?x?x4xf32>
+  %d0 = tensor.dim %y, %c0 : tensor<?x?x4xf32>
+  %d1 = tensor.dim %y, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%d0, %d1) : tensor<?x?x4xf32>
+  %z = linalg.generic {indexing_maps = [#id3, #chan, #one, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y, %b, %s : tensor<?x?x4xf32>, tensor<1x1x4xf32>, tensor<1x1x1xf32>) outs(%e : tensor<?x?x4xf32>) {
+  ^bb0(%yi: f32, %bi: f32, %si: f32, %o: f32):
+    %sum = arith.addf %yi, %bi : f32
+    %r = arith.mulf %sum, %si : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x4xf32>
+  return %z : tensor<?x?x4xf32>
+}
+
+// -----
+
+// A broadcast over the length of a [B, 1, C] operand, (b, 0, c), is still
+// not an epilogue input once collapsed to [B, C] (each batch row, not each
+// element or channel): left a generic.
+// CHECK-LABEL: func.func @row_broadcast
+// CHECK-NOT: ldn.elementwise
+// CHECK: linalg.generic
+#id3 = affine_map<(b, t, c) -> (b, t, c)>
+#row = affine_map<(b, t, c) -> (b, 0, c)>
+func.func @row_broadcast(%x: tensor<?x?x4xf32>, %w: tensor<2xf32>, %a: tensor<4xf32>,
+                         %r: tensor<?x1x4xf32>) -> tensor<?x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %y = ldn.diffuse %x, %w, %a : tensor<?x?x4xf32>, tensor<2xf32>, tensor<4xf32> -> tensor<?x?x4xf32>
+  %d0 = tensor.dim %y, %c0 : tensor<?x?x4xf32>
+  %d1 = tensor.dim %y, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%d0, %d1) : tensor<?x?x4xf32>
+  %z = linalg.generic {indexing_maps = [#id3, #row, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y, %r : tensor<?x?x4xf32>, tensor<?x1x4xf32>) outs(%e : tensor<?x?x4xf32>) {
+  ^bb0(%yi: f32, %ri: f32, %o: f32):
+    %sum = arith.addf %yi, %ri : f32
+    linalg.yield %sum : f32
+  } -> tensor<?x?x4xf32>
+  return %z : tensor<?x?x4xf32>
+}
