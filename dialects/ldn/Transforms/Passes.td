@@ -209,7 +209,9 @@ def LDNFuseElementwise : Pass<"ldn-fuse-elementwise"> {
     input is read at the result element, its channel or as a scalar
     (trailing projections), so there is no dependence across tokens.
     TOSA's broadcast operands (`[1, 1, C]` read at `(0, 0, c)`) count: their
-    unit dimensions are collapsed first. Anything else (shifts, transposes,
+    unit dimensions are collapsed first. A map of an epilogue's result is
+    merged into it (one epilogue for a chain such as bias, then SiLU) when
+    that result has no other use. Anything else (shifts, transposes,
     reductions, results with other uses) is left alone.
 
     Before:

@@ -120,9 +120,10 @@ FailureOr<Candidate> matchCandidate(linalg::GenericOp generic,
         value.getDefiningOp<tensor::CollapseShapeOp>();
     if (collapse)
       value = collapse.getSrc();
+    // An epilogue's result anchors too: the map becomes an epilogue of the
+    // epilogue, and MergeEpilogues then makes the two one.
     auto result = dyn_cast<OpResult>(value);
-    if (!result || !isa<LDNDialect>(result.getOwner()->getDialect()) ||
-        isa<ElementwiseOp>(result.getOwner()))
+    if (!result || !isa<LDNDialect>(result.getOwner()->getDialect()))
       continue;
     // Single use: the epilogue replaces the stored result, so nothing else
     // may want the unmapped one.
@@ -207,8 +208,7 @@ struct CollapseUnitBroadcasts : OpRewritePattern<linalg::GenericOp> {
           if (auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>())
             value = collapse.getSrc();
           Operation *def = value.getDefiningOp();
-          return def && isa<LDNDialect>(def->getDialect()) &&
-                 !isa<ElementwiseOp>(def);
+          return def && isa<LDNDialect>(def->getDialect());
         });
     if (!mapsLdnResult ||
         generic.getNumParallelLoops() != generic.getNumLoops())
@@ -384,11 +384,61 @@ struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// An epilogue whose source is another epilogue's only use: one map, the
+/// inner body then the outer one, with both input lists (the outer's are
+/// trailing parts of the same shape). A chain of maps after an ldn op (a
+/// bias, then an activation) so becomes a single epilogue.
+struct MergeEpilogues : OpRewritePattern<ElementwiseOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ElementwiseOp outer,
+                                PatternRewriter &rewriter) const override {
+    auto inner = outer.getSource().getDefiningOp<ElementwiseOp>();
+    if (!inner || !inner.getResult().hasOneUse())
+      return rewriter.notifyMatchFailure(outer, "not the only use of a map");
+    Location loc = outer.getLoc();
+    SmallVector<Value> inputs(inner.getInputs());
+    llvm::append_range(inputs, outer.getInputs());
+    auto merged = ElementwiseOp::create(rewriter, loc, outer.getType(),
+                                        inner.getSource(), inputs);
+    SmallVector<Type> argTypes = {inner.getSource().getType().getElementType()};
+    for (Value input : inputs)
+      argTypes.push_back(getElementTypeOrSelf(input.getType()));
+    SmallVector<Location> argLocs(argTypes.size(), loc);
+    Block *body =
+        rewriter.createBlock(&merged.getBody(), {}, argTypes, argLocs);
+    // The inner body on the source and the inner inputs...
+    Block &first = inner.getBody().front();
+    IRMapping mapping;
+    for (auto [index, arg] : llvm::enumerate(first.getArguments()))
+      mapping.map(arg, body->getArgument(index));
+    for (Operation &op : first.without_terminator())
+      rewriter.clone(op, mapping);
+    Value mid = mapping.lookupOrDefault(
+        cast<YieldOp>(first.getTerminator()).getValue());
+    // ...then the outer body on its result and the outer inputs.
+    Block &second = outer.getBody().front();
+    mapping.map(second.getArgument(0), mid);
+    unsigned innerInputs = inner.getInputs().size();
+    for (unsigned i = 1; i < second.getNumArguments(); ++i)
+      mapping.map(second.getArgument(i), body->getArgument(innerInputs + i));
+    for (Operation &op : second.without_terminator())
+      rewriter.clone(op, mapping);
+    YieldOp::create(rewriter, loc,
+                    mapping.lookupOrDefault(
+                        cast<YieldOp>(second.getTerminator()).getValue()));
+    rewriter.replaceOp(outer, merged.getResult());
+    rewriter.eraseOp(inner);
+    return success();
+  }
+};
+
 struct FuseElementwise
     : ldn::impl::LDNFuseElementwiseBase<FuseElementwise> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<CollapseUnitBroadcasts, FormEpilogue>(&getContext());
+    patterns.add<CollapseUnitBroadcasts, FormEpilogue, MergeEpilogues>(
+        &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
       getOperation()->emitError("ldn-fuse-elementwise did not converge");
       signalPassFailure();

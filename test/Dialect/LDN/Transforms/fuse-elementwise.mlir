@@ -261,3 +261,76 @@ func.func @row_broadcast(%x: tensor<?x?x4xf32>, %w: tensor<2xf32>, %a: tensor<4x
   } -> tensor<?x?x4xf32>
   return %z : tensor<?x?x4xf32>
 }
+
+// -----
+
+// A chain of maps after an ldn op (bias, then SiLU) is one epilogue: the
+// second map becomes an epilogue of the first, and the two merge, inputs
+// and bodies in order.
+// CHECK-LABEL: func.func @chain
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x4xf32>, %{{.*}}: tensor<2xf32>, %{{.*}}: tensor<4xf32>, %[[B:.*]]: tensor<4xf32>, %[[G:.*]]: tensor<?x?x4xf32>)
+// CHECK: %[[Y:.*]] = ldn.diffuse
+// CHECK: %[[E:.*]] = ldn.elementwise %[[Y]], %[[B]], %[[G]] : tensor<?x?x4xf32>, tensor<4xf32>, tensor<?x?x4xf32> -> tensor<?x?x4xf32> {
+// CHECK-NEXT: ^bb0(%[[YI:[a-z0-9_]+]]: f32, %[[BI:[a-z0-9_]+]]: f32, %[[GI:[a-z0-9_]+]]: f32):
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[YI]], %[[BI]]
+// CHECK-NEXT: %[[M:.*]] = arith.mulf %[[S]], %[[GI]]
+// CHECK-NEXT: ldn.yield %[[M]]
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[E]]
+#id3c = affine_map<(b, t, c) -> (b, t, c)>
+#chc = affine_map<(b, t, c) -> (c)>
+func.func @chain(%x: tensor<?x?x4xf32>, %w: tensor<2xf32>, %a: tensor<4xf32>,
+                 %b: tensor<4xf32>, %g: tensor<?x?x4xf32>) -> tensor<?x?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %y = ldn.diffuse %x, %w, %a : tensor<?x?x4xf32>, tensor<2xf32>, tensor<4xf32> -> tensor<?x?x4xf32>
+  %d0 = tensor.dim %y, %c0 : tensor<?x?x4xf32>
+  %d1 = tensor.dim %y, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%d0, %d1) : tensor<?x?x4xf32>
+  %z = linalg.generic {indexing_maps = [#id3c, #chc, #id3c], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y, %b : tensor<?x?x4xf32>, tensor<4xf32>) outs(%e : tensor<?x?x4xf32>) {
+  ^bb0(%yi: f32, %bi: f32, %o: f32):
+    %s = arith.addf %yi, %bi : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?x4xf32>
+  %r = linalg.generic {indexing_maps = [#id3c, #id3c, #id3c], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%z, %g : tensor<?x?x4xf32>, tensor<?x?x4xf32>) outs(%e : tensor<?x?x4xf32>) {
+  ^bb0(%zi: f32, %gi: f32, %o: f32):
+    %m = arith.mulf %zi, %gi : f32
+    linalg.yield %m : f32
+  } -> tensor<?x?x4xf32>
+  return %r : tensor<?x?x4xf32>
+}
+
+// -----
+
+// The first map's result is also returned: the second map cannot take its
+// place, so the chain stays two maps (the first an epilogue, the second a
+// generic).
+// CHECK-LABEL: func.func @chain_used_twice
+// CHECK: ldn.elementwise
+// CHECK-NOT: ldn.elementwise
+// CHECK: linalg.generic
+#id3d = affine_map<(b, t, c) -> (b, t, c)>
+func.func @chain_used_twice(%x: tensor<?x?x4xf32>, %w: tensor<2xf32>, %a: tensor<4xf32>)
+    -> (tensor<?x?x4xf32>, tensor<?x?x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %y = ldn.diffuse %x, %w, %a : tensor<?x?x4xf32>, tensor<2xf32>, tensor<4xf32> -> tensor<?x?x4xf32>
+  %d0 = tensor.dim %y, %c0 : tensor<?x?x4xf32>
+  %d1 = tensor.dim %y, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%d0, %d1) : tensor<?x?x4xf32>
+  %z = linalg.generic {indexing_maps = [#id3d, #id3d], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%y : tensor<?x?x4xf32>) outs(%e : tensor<?x?x4xf32>) {
+  ^bb0(%yi: f32, %o: f32):
+    %t = math.tanh %yi : f32
+    linalg.yield %t : f32
+  } -> tensor<?x?x4xf32>
+  %r = linalg.generic {indexing_maps = [#id3d, #id3d], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%z : tensor<?x?x4xf32>) outs(%e : tensor<?x?x4xf32>) {
+  ^bb0(%zi: f32, %o: f32):
+    %m = arith.mulf %zi, %zi : f32
+    linalg.yield %m : f32
+  } -> tensor<?x?x4xf32>
+  return %z, %r : tensor<?x?x4xf32>, tensor<?x?x4xf32>
+}
