@@ -17,7 +17,6 @@
 // S = S0 + Σ_t k_t v_tᵀ (a generic whose t dimension is a reduction), and
 // o = scale Sᵀ q is one more generic reducing over dk, for all t at once.
 //
-//
 // ldn.lightnet_attention (additive_decay, lrpe, linear_attention) reuses
 // both forms; what the three ops would store for the whole sequence is
 // computed per step instead. The rotation factors [cos Θ | sin Θ] are one
