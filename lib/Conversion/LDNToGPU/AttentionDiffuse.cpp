@@ -102,13 +102,9 @@ struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
     // The result's sizes: B, T, H of q (verified equal to v's), e of v.
     SmallVector<OpFoldResult> zSizes = {qSizes[0], qSizes[1], qSizes[2],
                                         vSizes[3]};
-    auto view = [&](Value tensor, ArrayRef<OpFoldResult> sizes) {
-      return kernelView(rewriter, loc, toInputBuffer(rewriter, loc, tensor),
-                        sizes, rowMajorStrides(rewriter, loc, sizes));
-    };
-    Value qView = view(q, qSizes);
-    Value kView = view(op.getK(), qSizes);
-    Value vView = view(op.getV(), zSizes);
+    Value qView = inputView(rewriter, loc, q, qSizes);
+    Value kView = inputView(rewriter, loc, op.getK(), qSizes);
+    Value vView = inputView(rewriter, loc, op.getV(), zSizes);
 
     // lengths as i32; without them a 1-element buffer that is never read.
     Type i32 = rewriter.getI32Type();

@@ -54,13 +54,9 @@ struct LinearAttentionToKernel : OpRewritePattern<LinearAttentionOp> {
     SmallVector<OpFoldResult> vSizes = {qSizes[0], qSizes[1], qSizes[2], dv};
     SmallVector<OpFoldResult> stateSizes = {qSizes[0], qSizes[2], qSizes[3],
                                             dv};
-    auto view = [&](Value tensor, ArrayRef<OpFoldResult> sizes) {
-      return kernelView(rewriter, loc, toInputBuffer(rewriter, loc, tensor),
-                        sizes, rowMajorStrides(rewriter, loc, sizes));
-    };
-    Value q = view(op.getQ(), qSizes);
-    Value k = view(op.getK(), qSizes);
-    Value v = view(op.getV(), vSizes);
+    Value q = inputView(rewriter, loc, op.getQ(), qSizes);
+    Value k = inputView(rewriter, loc, op.getK(), qSizes);
+    Value v = inputView(rewriter, loc, op.getV(), vSizes);
 
     bool perChannel = false;
     Value decay = q; // not read without a decay
@@ -69,7 +65,7 @@ struct LinearAttentionToKernel : OpRewritePattern<LinearAttentionOp> {
       SmallVector<OpFoldResult> decaySizes(qSizes);
       if (!perChannel)
         decaySizes[3] = rewriter.getIndexAttr(1);
-      decay = view(logDecay, decaySizes);
+      decay = inputView(rewriter, loc, logDecay, decaySizes);
     }
 
     Value o = allocOutputBuffer(rewriter, loc, vSizes);
@@ -80,8 +76,9 @@ struct LinearAttentionToKernel : OpRewritePattern<LinearAttentionOp> {
     Value stateView =
         kernelView(rewriter, loc, state, stateSizes,
                    rowMajorStrides(rewriter, loc, stateSizes));
-    Value init = op.getInit() ? view(op.getInit(), stateSizes)
-                              : stateView; // not read without init
+    Value init = op.getInit()
+                     ? inputView(rewriter, loc, op.getInit(), stateSizes)
+                     : stateView; // not read without init
     Value scale = arith::ConstantOp::create(
         rewriter, loc, rewriter.getF32FloatAttr(op.getScale().convertToFloat()));
     FailureOr<bool> fused = callKernelWithEpilogue(
@@ -117,10 +114,6 @@ struct LightNetAttentionToKernel : OpRewritePattern<LightNetAttentionOp> {
     SmallVector<OpFoldResult> vSizes = {qSizes[0], qSizes[1], qSizes[2], dv};
     SmallVector<OpFoldResult> stateSizes =
         lowering::reifyResultSizes(rewriter, op.getFinalState());
-    auto view = [&](Value tensor, ArrayRef<OpFoldResult> sizes) {
-      return kernelView(rewriter, loc, toInputBuffer(rewriter, loc, tensor),
-                        sizes, rowMajorStrides(rewriter, loc, sizes));
-    };
 
     // lrpe of ones: [cos Θ | sin Θ] per token and head (its lowering checks
     // T against the grid).
@@ -148,8 +141,10 @@ struct LightNetAttentionToKernel : OpRewritePattern<LightNetAttentionOp> {
     };
     FailureOr<bool> fused = callKernelWithEpilogue(
         rewriter, op, "linear_attention", "ldn_gpu_lightnet_attention",
-        {view(op.getQ(), qSizes), view(op.getK(), qSizes),
-         view(op.getV(), vSizes), view(table, tableSizes), oView, stateView,
+        {inputView(rewriter, loc, op.getQ(), qSizes),
+         inputView(rewriter, loc, op.getK(), qSizes),
+         inputView(rewriter, loc, op.getV(), vSizes),
+         inputView(rewriter, loc, table, tableSizes), oView, stateView,
          boolConstant(rewriter, loc, op.getCausal()), f32Constant(sink),
          f32Constant(op.getScale().convertToFloat())},
         epilogue, /*output=*/4);

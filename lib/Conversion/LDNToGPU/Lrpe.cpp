@@ -71,12 +71,8 @@ struct LrpeToKernel : OpRewritePattern<LrpeOp> {
     ySizes[3] = affine::makeComposedFoldedAffineApply(
         rewriter, loc, AffineMap::get(0, 1, s0 * 2), {d});
 
-    Value xView = kernelView(rewriter, loc, toInputBuffer(rewriter, loc, x),
-                             sizes, rowMajorStrides(rewriter, loc, sizes));
-    SmallVector<OpFoldResult> thetaSizes = {sizes[2], e};
-    Value thetaView =
-        kernelView(rewriter, loc, toInputBuffer(rewriter, loc, theta),
-                   thetaSizes, rowMajorStrides(rewriter, loc, thetaSizes));
+    Value xView = inputView(rewriter, loc, x, sizes);
+    Value thetaView = inputView(rewriter, loc, theta, {sizes[2], e});
     Value y = allocOutputBuffer(rewriter, loc, ySizes);
     Value yView = kernelView(rewriter, loc, y, ySizes,
                              rowMajorStrides(rewriter, loc, ySizes));

@@ -91,7 +91,11 @@ Value gpu_lowering::kernelView(OpBuilder &b, Location loc, Value buffer,
 }
 
 Value gpu_lowering::inputView(OpBuilder &b, Location loc, Value tensor) {
-  SmallVector<OpFoldResult> sizes = lowering::getSizes(b, loc, tensor);
+  return inputView(b, loc, tensor, lowering::getSizes(b, loc, tensor));
+}
+
+Value gpu_lowering::inputView(OpBuilder &b, Location loc, Value tensor,
+                              ArrayRef<OpFoldResult> sizes) {
   return kernelView(b, loc, toInputBuffer(b, loc, tensor), sizes,
                     rowMajorStrides(b, loc, sizes));
 }

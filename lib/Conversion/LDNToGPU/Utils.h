@@ -37,6 +37,10 @@ Value kernelView(OpBuilder &b, Location loc, Value buffer,
 /// The kernel's row-major view of input `tensor` (toInputBuffer, then
 /// kernelView with the tensor's sizes).
 Value inputView(OpBuilder &b, Location loc, Value tensor);
+/// The same at `sizes`: the operand's own, taken from another operand that
+/// the run-time checks made it agree with (or with a unit dimension added).
+Value inputView(OpBuilder &b, Location loc, Value tensor,
+                ArrayRef<OpFoldResult> sizes);
 
 /// Row-major strides for `sizes`.
 SmallVector<OpFoldResult> rowMajorStrides(OpBuilder &b, Location loc,
