@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -353,8 +354,36 @@ LogicalResult Evaluator::evaluate(Operation *op) {
     slots[cast.getResult()].tensor = tensor(cast.getSource());
     return success();
   }
+  // Reshapes keep the row-major order: the same data under a new shape.
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+    const ref::Array &source = tensor(collapse.getSrc());
+    ref::Shape shape;
+    for (const ReassociationIndices &group :
+         collapse.getReassociationIndices()) {
+      int64_t size = 1;
+      for (int64_t dim : group)
+        size *= source.dim(dim);
+      shape.push_back(size);
+    }
+    return store(op, collapse.getResult(),
+                 ref::Array::fromData(std::move(shape), source.data()));
+  }
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+    ref::Shape shape;
+    for (OpFoldResult size : expand.getMixedOutputShape()) {
+      std::optional<int64_t> known = getConstantIntValue(size);
+      if (auto value = dyn_cast<Value>(size))
+        known = slots[value].integer;
+      if (!known)
+        return fail(op, "an output size is not a known integer");
+      shape.push_back(*known);
+    }
+    return store(op, expand.getResult(),
+                 ref::Array::fromData(std::move(shape),
+                                      tensor(expand.getSrc()).data()));
+  }
   return fail(op, "--check evaluates ldn ops and constants/tensor.dim/"
-                  "tensor.extract/tensor.cast only; check whole models "
+                  "tensor.extract/tensor.cast/reshapes only; check whole models "
                   "against an independent reference instead");
 }
 

@@ -184,6 +184,31 @@ collectOnlyLoads(Value buffer) {
   return loads;
 }
 
+/// The loads of `buffer` and of views of it, if those and size queries are
+/// all its uses: then each element the kernel reads from it can be mapped
+/// where it is loaded (nothing copies it, passes it on or writes it).
+static std::optional<SmallVector<memref::LoadOp>>
+collectOnlyViewLoads(Value buffer) {
+  SmallVector<memref::LoadOp> loads;
+  SmallVector<Value> views = {buffer};
+  while (!views.empty()) {
+    Value view = views.pop_back_val();
+    for (Operation *user : view.getUsers()) {
+      if (auto load = dyn_cast<memref::LoadOp>(user))
+        loads.push_back(load);
+      else if (isa<memref::ReinterpretCastOp, memref::SubViewOp,
+                   memref::ExpandShapeOp, memref::CollapseShapeOp,
+                   memref::CastOp>(user))
+        views.push_back(user->getResult(0));
+      else if (auto metadata = dyn_cast<memref::ExtractStridedMetadataOp>(user))
+        views.push_back(metadata.getBaseBuffer());
+      else if (!isa<memref::DimOp>(user))
+        return std::nullopt;
+    }
+  }
+  return loads;
+}
+
 /// The library's `name` specialized to the call site's `constants` (one
 /// entry per argument, a TypedAttr where the argument is a constant) and
 /// with its helpers inlined, or null. The flags of a call site select the
@@ -219,13 +244,17 @@ FailureOr<bool> mlir::ldn::gpu_lowering::kernelOnlyStoresTo(
 
 FailureOr<bool> mlir::ldn::gpu_lowering::kernelOnlyLoadsFrom(
     ModuleOp module, StringRef file, StringRef name, unsigned argument,
-    ArrayAttr constants) {
+    ArrayAttr constants, bool throughViews) {
   OwningOpRef<ModuleOp> library = parseKernelSource(module, file);
   if (!library)
     return failure();
   func::FuncOp func =
       prepareForEpilogue(module, *library, file, name, constants);
-  return func && collectOnlyLoads(func.getArgument(argument)).has_value();
+  if (!func)
+    return false;
+  Value operand = func.getArgument(argument);
+  return throughViews ? collectOnlyViewLoads(operand).has_value()
+                      : collectOnlyLoads(operand).has_value();
 }
 
 /// A new private declaration `<name>_fused` of the library function `name`
@@ -267,24 +296,67 @@ FailureOr<func::FuncOp> mlir::ldn::gpu_lowering::declareKernelWithPrologue(
   return declaration;
 }
 
-FailureOr<func::FuncOp> mlir::ldn::gpu_lowering::declareKernelWithEpilogue(
+FailureOr<func::FuncOp> mlir::ldn::gpu_lowering::declareKernelWithMaps(
     ModuleOp module, StringRef file, StringRef name, func::FuncOp epilogue,
-    unsigned output, TypeRange extraTypes, ArrayAttr constants) {
+    unsigned output, ArrayRef<std::pair<func::FuncOp, unsigned>> prologues,
+    TypeRange extraTypes, ArrayAttr constants) {
   FailureOr<func::FuncOp> declaration =
       declareFusedCopy(module, file, name, extraTypes, constants);
   if (failed(declaration))
     return failure();
   Builder builder(module.getContext());
-  (*declaration)->setAttr(kEpilogueAttr,
-                          FlatSymbolRefAttr::get(epilogue.getSymNameAttr()));
-  (*declaration)->setAttr(kEpilogueOutputAttr, builder.getIndexAttr(output));
+  if (epilogue) {
+    (*declaration)->setAttr(kEpilogueAttr,
+                            FlatSymbolRefAttr::get(epilogue.getSymNameAttr()));
+    (*declaration)->setAttr(kEpilogueOutputAttr, builder.getIndexAttr(output));
+  }
+  if (!prologues.empty()) {
+    SmallVector<Attribute> maps;
+    SmallVector<int64_t> operands;
+    for (auto [prologue, operand] : prologues) {
+      maps.push_back(FlatSymbolRefAttr::get(prologue.getSymNameAttr()));
+      operands.push_back(operand);
+    }
+    (*declaration)->setAttr(kMapProloguesAttr, builder.getArrayAttr(maps));
+    (*declaration)->setAttr(kMapPrologueOperandsAttr,
+                            builder.getDenseI64ArrayAttr(operands));
+  }
   return declaration;
 }
 
+/// `map` (value, extras...) at the element of `memref` at `indices`, built
+/// at `b`: each extra view is read at `i mod size`, where i is the
+/// element's linear index in the buffer under the views (the row-major
+/// index of the tensor the lowering made the buffer from).
+static Value applyScalarMap(OpBuilder &b, Location loc, func::FuncOp map,
+                           Value value, Value memref, ValueRange indices,
+                           ValueRange extras) {
+  auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  Value linear = metadata.getOffset();
+  for (auto [index, stride] : llvm::zip(indices, metadata.getStrides()))
+    linear = arith::AddIOp::create(
+        b, loc, linear, arith::MulIOp::create(b, loc, index, stride));
+  IRMapping mapping;
+  Block &body = map.getBody().front();
+  mapping.map(body.getArgument(0), value);
+  for (auto [argument, extra] :
+       llvm::zip(body.getArguments().drop_front(), extras)) {
+    if (!isa<MemRefType>(extra.getType())) { // a scalar
+      mapping.map(argument, extra);
+      continue;
+    }
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value size = memref::DimOp::create(b, loc, extra, zero);
+    Value element = arith::RemUIOp::create(b, loc, linear, size);
+    mapping.map(argument,
+                memref::LoadOp::create(b, loc, extra, element).getResult());
+  }
+  return cloneBody(b, body, mapping).front();
+}
+
 /// Rewrites every store to `output` (and its views) to store
-/// epilogue(value, extra[i mod size]...) instead, where i is the stored
-/// element's linear index in the buffer under the views: the result's
-/// row-major index, since the lowering passes views of a fresh buffer.
+/// epilogue(value, extras...) instead (applyScalarMap; the lowering passes
+/// views of a fresh buffer, so i is the result's row-major index).
 static LogicalResult applyEpilogue(func::FuncOp epilogue, Value output,
                                    ValueRange extras) {
   std::optional<SmallVector<memref::StoreOp>> stores =
@@ -293,30 +365,33 @@ static LogicalResult applyEpilogue(func::FuncOp epilogue, Value output,
     return failure();
   for (memref::StoreOp store : *stores) {
     OpBuilder b(store);
-    Location loc = store.getLoc();
-    auto metadata =
-        memref::ExtractStridedMetadataOp::create(b, loc, store.getMemRef());
-    Value linear = metadata.getOffset();
-    for (auto [index, stride] :
-         llvm::zip(store.getIndices(), metadata.getStrides()))
-      linear = arith::AddIOp::create(
-          b, loc, linear, arith::MulIOp::create(b, loc, index, stride));
-    IRMapping mapping;
-    Block &body = epilogue.getBody().front();
-    mapping.map(body.getArgument(0), store.getValueToStore());
-    for (auto [argument, extra] :
-         llvm::zip(body.getArguments().drop_front(), extras)) {
-      if (!isa<MemRefType>(extra.getType())) { // a scalar
-        mapping.map(argument, extra);
-        continue;
-      }
-      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-      Value size = memref::DimOp::create(b, loc, extra, zero);
-      Value element = arith::RemUIOp::create(b, loc, linear, size);
-      mapping.map(argument,
-                  memref::LoadOp::create(b, loc, extra, element).getResult());
-    }
-    store.getValueMutable().set(cloneBody(b, body, mapping).front());
+    store.getValueMutable().set(applyScalarMap(
+        b, store.getLoc(), epilogue, store.getValueToStore(),
+        store.getMemRef(), store.getIndices(), extras));
+  }
+  return success();
+}
+
+/// Maps every element loaded from `operand` (and its views) by `prologue`
+/// (value, extras...) where it is loaded (applyScalarMap; the lowering
+/// passes a view of the prologue's source, whose row-major order the
+/// reshapes between it and the operand keep).
+static LogicalResult applyMapPrologue(func::FuncOp prologue, Value operand,
+                                      ValueRange extras) {
+  std::optional<SmallVector<memref::LoadOp>> loads =
+      collectOnlyViewLoads(operand);
+  if (!loads)
+    return failure();
+  for (memref::LoadOp load : *loads) {
+    SmallVector<OpOperand *> uses;
+    for (OpOperand &use : load.getResult().getUses())
+      uses.push_back(&use);
+    OpBuilder b(load->getContext());
+    b.setInsertionPointAfter(load);
+    Value mapped = applyScalarMap(b, load.getLoc(), prologue, load.getResult(),
+                                  load.getMemRef(), load.getIndices(), extras);
+    for (OpOperand *use : uses)
+      use->set(mapped);
   }
   return success();
 }
@@ -361,8 +436,9 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
   for (auto func : module.getOps<func::FuncOp>())
     if (func->hasAttr(kKernelSourceAttr) && func.isDeclaration())
       declarations.push_back(func);
-  // Applied at the stores of fused kernels, then no longer needed.
-  llvm::SetVector<func::FuncOp> epilogues;
+  // Epilogues and prologues: applied at the stores and loads of fused
+  // kernels, then no longer needed.
+  llvm::SetVector<func::FuncOp> scalarMaps;
   for (func::FuncOp declaration : declarations) {
     StringRef file =
         cast<StringAttr>(declaration->getAttr(kKernelSourceAttr)).getValue();
@@ -379,16 +455,31 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
              : lookupInLibrary(module, *library, file, declaration.getName());
     if (!func)
       return failure();
-    // Each kind appends its own extra arguments; one declaration carries
-    // one of them (no lowering asks for both).
-    if (declaration->hasAttr(kEpilogueAttr) &&
-        declaration->hasAttr(kPrologueAttr))
+    // A library prologue replaces the operand's loads outright and takes
+    // all the extra arguments; maps (an epilogue, prologues) each take as
+    // many as their function has after the value, in that order.
+    if (declaration->hasAttr(kPrologueAttr) &&
+        (declaration->hasAttr(kEpilogueAttr) ||
+         declaration->hasAttr(kMapProloguesAttr)))
       return declaration.emitError(
-          "internal error: a kernel with both an epilogue and a prologue");
+          "internal error: a kernel with a library prologue and maps");
     // The body, then the functions of the file that it calls, transitively.
     IRMapping mapping;
     func.getBody().cloneInto(&declaration.getBody(), mapping);
     declaration->removeAttr(kKernelSourceAttr);
+    Block &entry = declaration.getBody().front();
+    SmallVector<Value> allExtras;
+    if (base)
+      allExtras = addExtraArguments(declaration, func);
+    ArrayRef<Value> extras = allExtras;
+    // The next `map`'s extra arguments.
+    auto takeExtras = [&](func::FuncOp map) {
+      size_t count = std::min<size_t>(map.getNumArguments() - 1,
+                                      extras.size());
+      ArrayRef<Value> taken = extras.take_front(count);
+      extras = extras.drop_front(count);
+      return taken;
+    };
     if (auto epilogueRef =
             declaration->getAttrOfType<FlatSymbolRefAttr>(kEpilogueAttr)) {
       auto epilogue = module.lookupSymbol<func::FuncOp>(epilogueRef);
@@ -397,17 +488,39 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
       if (!epilogue || !output)
         return declaration.emitError(
             "internal error: a fused kernel without its epilogue");
-      SmallVector<Value> extras = addExtraArguments(declaration, func);
-      Block &entry = declaration.getBody().front();
       if (failed(applyEpilogue(epilogue, entry.getArgument(output.getInt()),
-                               extras)))
+                               takeExtras(epilogue))))
         return declaration.emitError(
             "internal error: the kernel reads or passes on the output its "
             "epilogue applies to");
-      for (StringRef attr : {kKernelBaseAttr, kEpilogueAttr,
-                             kEpilogueOutputAttr, kKernelConstantsAttr})
-        declaration->removeAttr(attr);
-      epilogues.insert(epilogue);
+      scalarMaps.insert(epilogue);
+    }
+    if (auto prologues =
+            declaration->getAttrOfType<ArrayAttr>(kMapProloguesAttr)) {
+      auto operands = declaration->getAttrOfType<DenseI64ArrayAttr>(
+          kMapPrologueOperandsAttr);
+      if (!operands || operands.size() != prologues.size())
+        return declaration.emitError(
+            "internal error: a fused kernel without its prologues' operands");
+      // A map named again (one operand passed as several arguments) reads
+      // the same extra arguments.
+      llvm::DenseMap<func::FuncOp, ArrayRef<Value>> prologueExtras;
+      for (auto [ref, operand] :
+           llvm::zip(prologues.getAsRange<FlatSymbolRefAttr>(),
+                     operands.asArrayRef())) {
+        auto prologue = module.lookupSymbol<func::FuncOp>(ref);
+        if (!prologue)
+          return declaration.emitError(
+              "internal error: a fused kernel without its prologue");
+        if (!prologueExtras.count(prologue))
+          prologueExtras[prologue] = takeExtras(prologue);
+        if (failed(applyMapPrologue(prologue, entry.getArgument(operand),
+                                    prologueExtras[prologue])))
+          return declaration.emitError(
+              "internal error: the kernel uses the operand its prologue "
+              "maps other than by loads");
+        scalarMaps.insert(prologue);
+      }
     }
     if (auto prologueName =
             declaration->getAttrOfType<StringAttr>(kPrologueAttr)) {
@@ -426,18 +539,21 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
       if (!prologue || !operand)
         return declaration.emitError(
             "internal error: a fused kernel without its prologue");
-      SmallVector<Value> extras = addExtraArguments(declaration, func);
-      Block &entry = declaration.getBody().front();
       if (failed(applyPrologue(prologue, entry.getArgument(operand.getInt()),
                                extras)))
         return declaration.emitError(
             "internal error: the kernel uses the operand its prologue "
             "computes other than by loads");
-      for (StringRef attr : {kKernelBaseAttr, kPrologueAttr,
-                             kPrologueSourceAttr, kPrologueOperandAttr,
-                             kKernelConstantsAttr})
-        declaration->removeAttr(attr);
+      extras = {};
     }
+    if (!extras.empty())
+      return declaration.emitError(
+          "internal error: a fused kernel with extra arguments no map takes");
+    for (StringRef attr :
+         {kKernelBaseAttr, kEpilogueAttr, kEpilogueOutputAttr,
+          kMapProloguesAttr, kMapPrologueOperandsAttr, kPrologueAttr,
+          kPrologueSourceAttr, kPrologueOperandAttr, kKernelConstantsAttr})
+      declaration->removeAttr(attr);
     // Outlined kernels are named after the host function
     // (ldn_gpu_scan_kernel, ldn_gpu_scan_kernel_1, ...) rather than after
     // the model function they are inlined into, so PTX, ptxas reports and
@@ -469,7 +585,7 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
       });
     }
   }
-  for (func::FuncOp epilogue : epilogues)
-    epilogue.erase();
+  for (func::FuncOp map : scalarMaps)
+    map.erase();
   return success();
 }

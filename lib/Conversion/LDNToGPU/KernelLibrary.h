@@ -28,7 +28,7 @@ FailureOr<func::FuncOp> lookupOrDeclareKernel(ModuleOp module, StringRef file,
                                               StringRef name);
 
 /// The attributes of a kernel declared with an epilogue
-/// (declareKernelWithEpilogue): the library function it copies, the scalar
+/// (declareKernelWithMaps): the library function it copies, the scalar
 /// function applied at each store, and the output argument it applies to.
 inline constexpr llvm::StringLiteral kKernelBaseAttr = "ldn.gpu_kernel_base";
 inline constexpr llvm::StringLiteral kEpilogueAttr = "ldn.epilogue";
@@ -48,21 +48,28 @@ FailureOr<bool> kernelOnlyStoresTo(ModuleOp module, StringRef file,
                                    StringRef name, unsigned argument,
                                    ArrayAttr constants);
 
+/// The attributes of a kernel declared with elementwise prologues
+/// (declareKernelWithMaps): the scalar functions and the operands they map
+/// (a function named twice maps two arguments with the same extras).
+inline constexpr llvm::StringLiteral kMapProloguesAttr = "ldn.map_prologues";
+inline constexpr llvm::StringLiteral kMapPrologueOperandsAttr =
+    "ldn.map_prologue_operands";
+
 /// A new private declaration of a copy of `name` (Kernels/`file`.mlir) that
-/// applies `epilogue`, a private `(f32, f32...) -> f32` function of
-/// `module`, to every value it stores to argument `output`. The copy takes
-/// the epilogue's other operands as extra arguments `extraTypes` (flat f32
-/// views, or f32 scalars) after the kernel's own; element i of the output,
-/// counted in the output buffer's row-major linear index, pairs with
-/// element `i mod size` of each extra view. The copy is specialized to `constants`
-/// (see kernelOnlyStoresTo) and has its helper functions inlined.
-FailureOr<func::FuncOp> declareKernelWithEpilogue(ModuleOp module,
-                                                  StringRef file,
-                                                  StringRef name,
-                                                  func::FuncOp epilogue,
-                                                  unsigned output,
-                                                  TypeRange extraTypes,
-                                                  ArrayAttr constants);
+/// applies `epilogue` (if not null), a private `(f32, f32...) -> f32`
+/// function of `module`, to every value it stores to argument `output`,
+/// and each prologue, a function of the same kind, to every value it loads
+/// from its argument. The copy takes the maps' other operands as extra
+/// arguments `extraTypes` (flat f32 views, or f32 scalars) after the
+/// kernel's own: the epilogue's, then each prologue's. Element i of the
+/// output or operand, counted in its buffer's row-major linear index, pairs
+/// with element `i mod size` of each extra view. The copy is specialized
+/// to `constants` (see kernelOnlyStoresTo) and has its helper functions
+/// inlined.
+FailureOr<func::FuncOp> declareKernelWithMaps(
+    ModuleOp module, StringRef file, StringRef name, func::FuncOp epilogue,
+    unsigned output, ArrayRef<std::pair<func::FuncOp, unsigned>> prologues,
+    TypeRange extraTypes, ArrayAttr constants);
 
 /// The attributes of a kernel declared with a prologue
 /// (declareKernelWithPrologue): the library function computing each element
@@ -75,18 +82,21 @@ inline constexpr llvm::StringLiteral kPrologueOperandAttr =
 
 /// Whether argument `argument` of the library function `name`, specialized
 /// and with its helpers inlined as for kernelOnlyStoresTo, is used only by
-/// memref.load ops of its own (no views) and size queries: then a prologue
-/// can compute each loaded element instead.
+/// memref.load ops of its own and size queries: then a library prologue
+/// can compute each loaded element instead. With `throughViews`, loads of
+/// views of it count too: then an elementwise prologue can map each loaded
+/// element.
 FailureOr<bool> kernelOnlyLoadsFrom(ModuleOp module, StringRef file,
                                     StringRef name, unsigned argument,
-                                    ArrayAttr constants);
+                                    ArrayAttr constants,
+                                    bool throughViews = false);
 
 /// A new private declaration of a copy of `name` (Kernels/`file`.mlir) in
 /// which every load `operand[i...]` is replaced by a call of `prologue`
 /// (a function of Kernels/`prologueFile`.mlir taking the load's indices and
 /// then the copy's extra arguments `extraTypes`, appended after the
 /// kernel's own), inlined. The operand itself is then only asked for its
-/// sizes. Specialized to `constants` as for declareKernelWithEpilogue.
+/// sizes. Specialized to `constants` as for declareKernelWithMaps.
 FailureOr<func::FuncOp>
 declareKernelWithPrologue(ModuleOp module, StringRef file, StringRef name,
                           StringRef prologueFile, StringRef prologue,

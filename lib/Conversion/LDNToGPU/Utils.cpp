@@ -116,12 +116,9 @@ Value gpu_lowering::toResultTensor(OpBuilder &b, Location loc, Value buffer,
 LogicalResult gpu_lowering::callKernel(RewriterBase &rewriter, Operation *op,
                                        StringRef file, StringRef name,
                                        ValueRange args) {
-  auto module = op->getParentOfType<ModuleOp>();
-  FailureOr<func::FuncOp> kernel = lookupOrDeclareKernel(module, file, name);
-  if (failed(kernel))
-    return failure();
-  func::CallOp::create(rewriter, op->getLoc(), *kernel, args);
-  return success();
+  return success(succeeded(callKernelWithEpilogue(rewriter, op, file, name,
+                                                  args, /*epilogue=*/nullptr,
+                                                  /*output=*/0)));
 }
 
 ElementwiseOp gpu_lowering::fusableEpilogue(Operation *anchor, Value result) {
@@ -153,24 +150,24 @@ ElementwiseOp gpu_lowering::fusableEpilogue(Operation *anchor, Value result) {
   return epilogue;
 }
 
-/// `epilogue`'s body as a private scalar function of the module, for
-/// ldn-define-gpu-kernels to apply at the stores (func.func, since the
-/// kernel bodies only arrive after bufferization).
-static func::FuncOp outlineEpilogue(RewriterBase &rewriter,
-                                    ElementwiseOp epilogue) {
-  auto module = epilogue->getParentOfType<ModuleOp>();
-  Block &body = epilogue.getBody().front();
+/// `map`'s body as a private scalar function `name` of the module, for
+/// ldn-define-gpu-kernels to apply at the stores or loads (func.func, since
+/// the kernel bodies only arrive after bufferization).
+static func::FuncOp outlineMap(RewriterBase &rewriter, ElementwiseOp map,
+                               StringRef name) {
+  auto module = map->getParentOfType<ModuleOp>();
+  Block &body = map.getBody().front();
   auto yield = cast<YieldOp>(body.getTerminator());
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointToEnd(module.getBody());
   auto func = func::FuncOp::create(
-      rewriter, epilogue.getLoc(), "ldn_epilogue",
+      rewriter, map.getLoc(), name,
       rewriter.getFunctionType(body.getArgumentTypes(),
                                yield.getValue().getType()));
   func.setPrivate();
   SymbolTable(module).insert(func); // renames it if taken
   IRMapping mapping;
-  epilogue.getBody().cloneInto(&func.getBody(), mapping);
+  map.getBody().cloneInto(&func.getBody(), mapping);
   Block &entry = func.getBody().front();
   auto clonedYield = cast<YieldOp>(entry.getTerminator());
   rewriter.setInsertionPoint(clonedYield);
@@ -178,6 +175,121 @@ static func::FuncOp outlineEpilogue(RewriterBase &rewriter,
                          clonedYield.getValue());
   rewriter.eraseOp(clonedYield);
   return func;
+}
+
+/// A kernel argument that views a tensor made by an ldn.elementwise
+/// (a prologue, docs/fusion.md), possibly reshaped.
+struct MapPrologue {
+  unsigned argument;
+  ElementwiseOp map;
+  memref::ReinterpretCastOp view;
+  SmallVector<Operation *> reshapes; // from the map's result on
+};
+
+/// The prologue that argument `argument`, `arg`, views, if any: `arg` is a
+/// kernel view (a reinterpret_cast of the read-only buffer of a tensor),
+/// the tensor is an ldn.elementwise's result through expand/collapse_shape
+/// ops (which keep the row-major order of the elements), and only `op`,
+/// size queries, buffers no kernel reads yet and the next reshape use each
+/// of these values (so nothing else needs the mapped tensor); f32
+/// throughout.
+static std::optional<MapPrologue> mapPrologueOf(Operation *op, Value arg,
+                                                unsigned argument) {
+  auto view = arg.getDefiningOp<memref::ReinterpretCastOp>();
+  auto buffer = view ? view.getSource().getDefiningOp<bufferization::ToBufferOp>()
+                     : nullptr;
+  if (!buffer)
+    return std::nullopt;
+  SmallVector<Operation *> reshapes;
+  Value tensor = buffer.getTensor();
+  while (isa_and_nonnull<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
+      tensor.getDefiningOp())) {
+    reshapes.push_back(tensor.getDefiningOp());
+    tensor = tensor.getDefiningOp()->getOperand(0);
+  }
+  auto map = tensor.getDefiningOp<ElementwiseOp>();
+  if (!map)
+    return std::nullopt;
+  std::reverse(reshapes.begin(), reshapes.end());
+  Type f32 = Float32Type::get(op->getContext());
+  for (Value value : map->getOperands())
+    if (getElementTypeOrSelf(value.getType()) != f32)
+      return std::nullopt;
+  if (getElementTypeOrSelf(map.getResult().getType()) != f32)
+    return std::nullopt;
+  // Buffers of the mapped tensor that a kernel call (of another op, or one
+  // that could not take the prologue) already reads mean it is computed
+  // anyway; views not used yet are for the call being built.
+  auto unread = [](Operation *toBuffer) {
+    return llvm::all_of(toBuffer->getUsers(), [](Operation *user) {
+      return isa<memref::DimOp>(user) ||
+             (isa<memref::ReinterpretCastOp>(user) && user->use_empty());
+    });
+  };
+  Value value = map.getResult();
+  for (unsigned i = 0; i <= reshapes.size(); ++i) {
+    Operation *next = i < reshapes.size() ? reshapes[i] : nullptr;
+    for (Operation *user : value.getUsers())
+      if (user != op && user != next && !isa<tensor::DimOp>(user) &&
+          !(isa<bufferization::ToBufferOp>(user) && unread(user)))
+        return std::nullopt;
+    if (next)
+      value = next->getResult(0);
+  }
+  return MapPrologue{argument, map, view, reshapes};
+}
+
+/// The tensor a prologue's kernel view reads instead: the map's source
+/// reshaped as its result was. Size queries of the mapped tensors are
+/// answered from it, so that only the op still uses them.
+static Value reshapedSource(RewriterBase &rewriter, MapPrologue &p) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointAfter(p.map);
+  Value source = p.map.getSource();
+  if (source.getType() != p.map.getResult().getType())
+    source = tensor::CastOp::create(rewriter, p.map.getLoc(),
+                                    p.map.getResult().getType(), source);
+  auto answerSizeQueries = [&](Value mapped, Value unmapped) {
+    for (Operation *user : llvm::make_early_inc_range(mapped.getUsers()))
+      if (auto dim = dyn_cast<tensor::DimOp>(user))
+        rewriter.modifyOpInPlace(
+            dim, [&] { dim.getSourceMutable().set(unmapped); });
+  };
+  answerSizeQueries(p.map.getResult(), source);
+  for (Operation *reshape : p.reshapes) {
+    // Where the reshape is: its output sizes are defined before it.
+    rewriter.setInsertionPointAfter(reshape);
+    IRMapping mapping;
+    mapping.map(reshape->getOperand(0), source);
+    source = rewriter.clone(*reshape, mapping)->getResult(0);
+    answerSizeQueries(reshape->getResult(0), source);
+  }
+  return source;
+}
+
+/// Appends the tensor inputs of `map` as flat views and its scalars as
+/// they are, with their types, after checking at run time that the inputs
+/// have the trailing part of `sourceSizes`, its source's sizes.
+static void appendMapInputs(RewriterBase &rewriter, Location loc,
+                            ElementwiseOp map,
+                            ArrayRef<OpFoldResult> sourceSizes,
+                            SmallVectorImpl<Value> &args,
+                            SmallVectorImpl<Type> &types) {
+  lowering::assertTrailingSizes(rewriter, loc, sourceSizes, map.getInputs());
+  for (Value input : map.getInputs()) {
+    if (!isa<RankedTensorType>(input.getType())) { // a scalar, passed as is
+      args.push_back(input);
+      types.push_back(input.getType());
+      continue;
+    }
+    SmallVector<OpFoldResult> sizes = lowering::getSizes(rewriter, loc, input);
+    Value view = gpu_lowering::kernelView(
+        rewriter, loc, gpu_lowering::toInputBuffer(rewriter, loc, input),
+        {gpu_lowering::product(rewriter, loc, sizes)},
+        {rewriter.getIndexAttr(1)});
+    args.push_back(view);
+    types.push_back(view.getType());
+  }
 }
 
 ArrayAttr gpu_lowering::constantArguments(Builder &b, ValueRange args) {
@@ -194,48 +306,86 @@ ArrayAttr gpu_lowering::constantArguments(Builder &b, ValueRange args) {
 FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
     RewriterBase &rewriter, Operation *op, StringRef file, StringRef name,
     ValueRange args, ElementwiseOp epilogue, unsigned output) {
-  auto unfused = [&]() -> FailureOr<bool> {
-    if (failed(callKernel(rewriter, op, file, name, args)))
-      return failure();
-    return false;
-  };
-  if (!epilogue)
-    return unfused();
   auto module = op->getParentOfType<ModuleOp>();
-  ArrayAttr constants = constantArguments(rewriter, args);
-  FailureOr<bool> onlyStores =
-      kernelOnlyStoresTo(module, file, name, output, constants);
-  if (failed(onlyStores))
-    return failure();
-  if (!*onlyStores)
-    return unfused();
   Location loc = op->getLoc();
-  // Before the kernel indexes the inputs.
-  lowering::assertTrailingSizes(
-      rewriter, loc, lowering::reifyResultSizes(rewriter, epilogue.getSource()),
-      epilogue.getInputs());
+  SmallVector<MapPrologue> candidates;
+  for (auto [index, arg] : llvm::enumerate(args))
+    if (!(epilogue && index == output))
+      if (std::optional<MapPrologue> prologue = mapPrologueOf(op, arg, index))
+        candidates.push_back(*prologue);
+  // Where the kernel, specialized to this call, stores to the output and
+  // loads from the operands only (kernelOnlyStoresTo, kernelOnlyLoadsFrom).
+  ArrayAttr constants = constantArguments(rewriter, args);
+  bool fuseEpilogue = false;
+  if (epilogue) {
+    FailureOr<bool> onlyStores =
+        kernelOnlyStoresTo(module, file, name, output, constants);
+    if (failed(onlyStores))
+      return failure();
+    fuseEpilogue = *onlyStores;
+  }
+  SmallVector<MapPrologue> prologues;
+  for (MapPrologue &candidate : candidates) {
+    FailureOr<bool> onlyLoads =
+        kernelOnlyLoadsFrom(module, file, name, candidate.argument, constants,
+                            /*throughViews=*/true);
+    if (failed(onlyLoads))
+      return failure();
+    if (*onlyLoads)
+      prologues.push_back(candidate);
+  }
+  if (!fuseEpilogue && prologues.empty()) {
+    FailureOr<func::FuncOp> kernel = lookupOrDeclareKernel(module, file, name);
+    if (failed(kernel))
+      return failure();
+    func::CallOp::create(rewriter, loc, *kernel, args);
+    return false;
+  }
   SmallVector<Value> allArgs(args);
   SmallVector<Type> extraTypes;
-  for (Value input : epilogue.getInputs()) {
-    if (!isa<RankedTensorType>(input.getType())) { // a scalar, passed as is
-      allArgs.push_back(input);
-      extraTypes.push_back(input.getType());
+  func::FuncOp epilogueMap;
+  if (fuseEpilogue) {
+    // The source is the op's result: its sizes from the op's operands.
+    appendMapInputs(
+        rewriter, loc, epilogue,
+        lowering::reifyResultSizes(rewriter, epilogue.getSource()), allArgs,
+        extraTypes);
+    epilogueMap = outlineMap(rewriter, epilogue, "ldn_epilogue");
+  }
+  SmallVector<std::pair<func::FuncOp, unsigned>> prologueMaps;
+  // One view and map for an operand passed as several arguments (a kernel
+  // taking q in place of an absent operand).
+  llvm::SmallDenseMap<Value, std::pair<Value, func::FuncOp>> mapped;
+  for (MapPrologue &prologue : prologues) {
+    Value arg = args[prologue.argument];
+    if (auto it = mapped.find(arg); it != mapped.end()) {
+      allArgs[prologue.argument] = it->second.first;
+      prologueMaps.push_back({it->second.second, prologue.argument});
       continue;
     }
-    SmallVector<OpFoldResult> sizes = lowering::getSizes(rewriter, loc, input);
-    Value view = kernelView(rewriter, loc, toInputBuffer(rewriter, loc, input),
-                            {product(rewriter, loc, sizes)},
-                            {rewriter.getIndexAttr(1)});
-    allArgs.push_back(view);
-    extraTypes.push_back(view.getType());
+    appendMapInputs(
+        rewriter, loc, prologue.map,
+        lowering::getSizes(rewriter, loc, prologue.map.getSource()), allArgs,
+        extraTypes);
+    // The same view of the source, whose elements the reshapes keep in
+    // order.
+    IRMapping mapping;
+    mapping.map(prologue.view.getSource(),
+                toInputBuffer(rewriter, loc, reshapedSource(rewriter, prologue)));
+    allArgs[prologue.argument] =
+        rewriter.clone(*prologue.view, mapping)->getResult(0);
+    prologueMaps.push_back(
+        {outlineMap(rewriter, prologue.map, "ldn_prologue"),
+         prologue.argument});
+    mapped[arg] = {allArgs[prologue.argument], prologueMaps.back().first};
   }
-  func::FuncOp scalar = outlineEpilogue(rewriter, epilogue);
-  FailureOr<func::FuncOp> kernel = declareKernelWithEpilogue(
-      module, file, name, scalar, output, extraTypes, constants);
+  FailureOr<func::FuncOp> kernel =
+      declareKernelWithMaps(module, file, name, epilogueMap, output,
+                            prologueMaps, extraTypes, constants);
   if (failed(kernel))
     return failure();
   func::CallOp::create(rewriter, loc, *kernel, allArgs);
-  return true;
+  return fuseEpilogue;
 }
 
 void gpu_lowering::replaceByBuffers(RewriterBase &rewriter, Operation *op,

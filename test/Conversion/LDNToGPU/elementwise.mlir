@@ -104,3 +104,109 @@ func.func @own_result(%sa: tensor<?x?x16xf32>) -> tensor<?x?x16xf32> {
   }
   return %f : tensor<?x?x16xf32>
 }
+
+// -----
+
+// A prologue (the map of q's source, reshaped into heads) and an epilogue
+// on one kernel: the copy reads x through q's view, applies the prologue
+// at each load (its bias indexed by the element's linear index mod 8) and
+// the epilogue at each store. The kernel takes q again in place of the
+// absent decay: one view and one prologue serve both arguments.
+// CHECK-LABEL: func.func @prologue_and_epilogue
+//  CHECK-SAME: (%[[X:.*]]: tensor<?x?x8xf32>, %[[BIAS:.*]]: tensor<8xf32>,
+//   CHECK-NOT:   ldn.elementwise
+//       CHECK:   %[[XQ:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1], [2, 3]]
+//       CHECK:   %[[XB:.*]] = bufferization.to_buffer %[[XQ]] read_only
+//       CHECK:   %[[XV:.*]] = memref.reinterpret_cast %[[XB]]
+//       CHECK:   call @ldn_gpu_linear_attention_fused(%[[XV]], %{{.*}}, %{{.*}}, %[[XV]],
+//       CHECK: func.func private @ldn_epilogue(
+//       CHECK: func.func private @ldn_prologue(%{{.*}}: f32, %{{.*}}: f32) -> f32
+//       CHECK:   math.exp
+//       CHECK: func.func private @ldn_gpu_linear_attention_fused({{.*}}) attributes {ldn.epilogue = @ldn_epilogue, ldn.epilogue_output = 5 : index, {{.*}}ldn.map_prologue_operands = array<i64: 0, 3>, ldn.map_prologues = [@ldn_prologue, @ldn_prologue]}
+// KERNEL-LABEL: func.func @prologue_and_epilogue
+// KERNEL-LABEL: func.func private @ldn_gpu_linear_attention_fused
+//       KERNEL:   %[[L:.*]] = memref.load %{{.*}} : memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+//       KERNEL:   memref.extract_strided_metadata
+//       KERNEL:   %[[I:.*]] = arith.remui %{{.*}}, %{{.*}} : index
+//       KERNEL:   %[[B:.*]] = memref.load %arg13[%[[I]]]
+//       KERNEL:   %[[A:.*]] = arith.addf %[[L]], %[[B]] : f32
+//       KERNEL:   math.exp %[[A]] : f32
+//   KERNEL-NOT: func.func private @ldn_prologue
+func.func @prologue_and_epilogue(%x: tensor<?x?x8xf32>, %bias: tensor<8xf32>, %k: tensor<?x?x2x4xf32>, %v: tensor<?x?x2x4xf32>, %g: tensor<?x?x2x4xf32>) -> tensor<?x?x2x4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %x, %c0 : tensor<?x?x8xf32>
+  %t = tensor.dim %x, %c1 : tensor<?x?x8xf32>
+  %s = ldn.elementwise %x, %bias : tensor<?x?x8xf32>, tensor<8xf32> -> tensor<?x?x8xf32> {
+  ^bb0(%xi: f32, %bi: f32):
+    %a = arith.addf %xi, %bi : f32
+    %e = math.exp %a : f32
+    ldn.yield %e : f32
+  }
+  %q = tensor.expand_shape %s [[0], [1], [2, 3]] output_shape [%b, %t, 2, 4] : tensor<?x?x8xf32> into tensor<?x?x2x4xf32>
+  %o, %st = ldn.linear_attention %q, %k, %v {causal = true} : (tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>) -> (tensor<?x?x2x4xf32>, tensor<?x2x4x4xf32>)
+  %r = ldn.elementwise %o, %g : tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32> -> tensor<?x?x2x4xf32> {
+  ^bb0(%oi: f32, %gi: f32):
+    %m = arith.mulf %oi, %gi : f32
+    ldn.yield %m : f32
+  }
+  return %r : tensor<?x?x2x4xf32>
+}
+
+// -----
+
+// Prologues on weights: softplus of diffuse's step weights and rates.
+// CHECK-LABEL: func.func @weight_prologues
+//   CHECK-NOT:   ldn.elementwise
+//       CHECK:   call @ldn_gpu_diffuse_fused(
+//       CHECK: func.func private @ldn_gpu_diffuse_fused({{.*}}) attributes {{{.*}}ldn.map_prologue_operands = array<i64: 1, 2>
+func.func @weight_prologues(%x: tensor<?x?x16xf32>, %w: tensor<3xf32>, %alpha: tensor<16xf32>) -> tensor<?x?x16xf32> {
+  %sw = ldn.elementwise %w : tensor<3xf32> -> tensor<3xf32> {
+  ^bb0(%wi: f32):
+    %e = math.exp %wi : f32
+    %l = math.log1p %e : f32
+    ldn.yield %l : f32
+  }
+  %sa = ldn.elementwise %alpha : tensor<16xf32> -> tensor<16xf32> {
+  ^bb0(%ai: f32):
+    %e = math.exp %ai : f32
+    %l = math.log1p %e : f32
+    ldn.yield %l : f32
+  }
+  %y = ldn.diffuse %x, %sw, %sa {steps = 3} : tensor<?x?x16xf32>, tensor<3xf32>, tensor<16xf32> -> tensor<?x?x16xf32>
+  return %y : tensor<?x?x16xf32>
+}
+
+// -----
+
+// Not prologues, the maps stay for ldn-to-linalg: a map whose result is
+// also returned (it is computed anyway), an f16 map (the kernels load
+// f32), a map read by two ops.
+// CHECK-LABEL: func.func @not_prologues
+//       CHECK:   ldn.elementwise
+//       CHECK:   ldn.elementwise
+//       CHECK:   ldn.elementwise
+//   CHECK-NOT: _fused
+func.func @not_prologues(%x: tensor<?x?x16xf32>, %w: tensor<16x4xf32>, %h: tensor<?x?x16xf16>, %hw: tensor<16x4xf16>)
+    -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf16>, tensor<?x?x16xf32>, tensor<?x?x16xf32>) {
+  %m = ldn.elementwise %x : tensor<?x?x16xf32> -> tensor<?x?x16xf32> {
+  ^bb0(%xi: f32):
+    %e = math.exp %xi : f32
+    ldn.yield %e : f32
+  }
+  %y = ldn.long_conv %m, %w : tensor<?x?x16xf32>, tensor<16x4xf32> -> tensor<?x?x16xf32>
+  %mh = ldn.elementwise %h : tensor<?x?x16xf16> -> tensor<?x?x16xf16> {
+  ^bb0(%hi: f16):
+    %e = math.exp %hi : f16
+    ldn.yield %e : f16
+  }
+  %yh = ldn.long_conv %mh, %hw : tensor<?x?x16xf16>, tensor<16x4xf16> -> tensor<?x?x16xf16>
+  %m2 = ldn.elementwise %x : tensor<?x?x16xf32> -> tensor<?x?x16xf32> {
+  ^bb0(%xi: f32):
+    %e = math.sin %xi : f32
+    ldn.yield %e : f32
+  }
+  %y1 = ldn.long_conv %m2, %w : tensor<?x?x16xf32>, tensor<16x4xf32> -> tensor<?x?x16xf32>
+  %y2 = ldn.long_conv %m2, %w {strategy = #ldn.conv_strategy<fft>} : tensor<?x?x16xf32>, tensor<16x4xf32> -> tensor<?x?x16xf32>
+  return %m, %y, %yh, %y1, %y2 : tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf16>, tensor<?x?x16xf32>, tensor<?x?x16xf32>
+}

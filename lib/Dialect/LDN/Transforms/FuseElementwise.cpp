@@ -1,23 +1,25 @@
-//===- FuseElementwise.cpp - elementwise consumers into ldn.elementwise ---===//
+//===- FuseElementwise.cpp - elementwise neighbours into ldn.elementwise --===//
 //
 // An elementwise linalg.generic that is the only use of an ldn result
 // (directly, or through a tensor.collapse_shape that merges head dimensions)
 // becomes an ldn.elementwise epilogue of that result, which the CPU and GPU
-// lowerings apply where the op stores its result (docs/fusion.md).
+// lowerings apply where the op stores its result; one whose result only an
+// ldn op reads becomes a prologue, applied where the op loads that operand
+// (docs/fusion.md).
 //
 //===----------------------------------------------------------------------===//
 
 #include "ldn/IR/LDNOps.h"
 #include "ldn/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
-#include "mlir/Dialect/Arith/Utils/Utils.h"
-#include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::ldn {
 #define GEN_PASS_DEF_LDNFUSEELEMENTWISE
@@ -90,8 +92,11 @@ struct Candidate {
   unsigned sourceInput;             // the generic's input that is the source
 };
 
-FailureOr<Candidate> matchCandidate(linalg::GenericOp generic,
-                                    PatternRewriter &rewriter) {
+/// Whether `generic` is an elementwise map that ldn.elementwise can hold:
+/// all-parallel, one result written in loop order, a body that does not
+/// read the output and is scalar arithmetic on the elements.
+LogicalResult matchElementwiseMap(linalg::GenericOp generic,
+                                  PatternRewriter &rewriter) {
   auto fail = [&](const char *why) {
     return rewriter.notifyMatchFailure(generic, why);
   };
@@ -113,6 +118,29 @@ FailureOr<Candidate> matchCandidate(linalg::GenericOp generic,
                      [](Type t) { return isa<ShapedType>(t); }) ||
         inner.getNumRegions() != 0)
       return fail("the body is not scalar arithmetic on the elements");
+  return success();
+}
+
+/// Whether every input of `generic` but `source` is read at the result
+/// element, its channel or as a scalar: no dependence across tokens.
+LogicalResult matchTrailingInputs(linalg::GenericOp generic, unsigned source,
+                                  PatternRewriter &rewriter) {
+  for (OpOperand *input : generic.getDpsInputOperands())
+    if (input->getOperandNumber() != source &&
+        !isTrailingProjection(generic.getMatchingIndexingMap(input)))
+      return rewriter.notifyMatchFailure(
+          generic, "an input is not read at the result element (shift, "
+                   "transpose or reduction): not an elementwise map");
+  return success();
+}
+
+FailureOr<Candidate> matchCandidate(linalg::GenericOp generic,
+                                    PatternRewriter &rewriter) {
+  auto fail = [&](const char *why) {
+    return rewriter.notifyMatchFailure(generic, why);
+  };
+  if (failed(matchElementwiseMap(generic, rewriter)))
+    return failure();
   std::optional<Candidate> found;
   for (OpOperand *input : generic.getDpsInputOperands()) {
     Value value = input->get();
@@ -136,23 +164,17 @@ FailureOr<Candidate> matchCandidate(linalg::GenericOp generic,
       continue;
     // Of several ldn results, the one computed last anchors the epilogue:
     // the other inputs are then available where it runs.
-    if (found && found->anchorResult.getOwner()->getBlock() ==
-                     result.getOwner()->getBlock() &&
+    if (found &&
+        found->anchorResult.getOwner()->getBlock() ==
+            result.getOwner()->getBlock() &&
         result.getOwner()->isBeforeInBlock(found->anchorResult.getOwner()))
       continue;
     found = Candidate{result, collapse, input->getOperandNumber()};
   }
   if (!found)
     return fail("no single-use ldn result read in loop order");
-  for (OpOperand *input : generic.getDpsInputOperands()) {
-    if (input->getOperandNumber() == found->sourceInput)
-      continue;
-    // No cross-token dependence: each result element reads its own element
-    // of every input (or the channel's, or a scalar).
-    if (!isTrailingProjection(generic.getMatchingIndexingMap(input)))
-      return fail("an input is not read at the result element (shift, "
-                  "transpose or reduction): not an elementwise epilogue");
-  }
+  if (failed(matchTrailingInputs(generic, found->sourceInput, rewriter)))
+    return failure();
   return *found;
 }
 
@@ -202,8 +224,8 @@ struct CollapseUnitBroadcasts : OpRewritePattern<linalg::GenericOp> {
 
   LogicalResult matchAndRewrite(linalg::GenericOp generic,
                                 PatternRewriter &rewriter) const override {
-    bool mapsLdnResult = llvm::any_of(
-        generic.getDpsInputOperands(), [](OpOperand *input) {
+    bool mapsLdnResult =
+        llvm::any_of(generic.getDpsInputOperands(), [](OpOperand *input) {
           Value value = input->get();
           if (auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>())
             value = collapse.getSrc();
@@ -261,126 +283,199 @@ struct CollapseUnitBroadcasts : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// Replaces `generic` (checked by matchElementwiseMap and
+/// matchTrailingInputs) by an ldn.elementwise of `source`, the value of its
+/// input `sourceInput`, or of that value's uncollapsed form `collapse`
+/// takes (the other inputs are then expanded to match, and the collapse
+/// moves after the map).
+LogicalResult replaceByElementwise(PatternRewriter &rewriter,
+                                   linalg::GenericOp generic,
+                                   unsigned sourceInput, Value source,
+                                   tensor::CollapseShapeOp collapse) {
+  Location loc = generic.getLoc();
+  auto sourceType = cast<RankedTensorType>(source.getType());
+
+  // The body's values from above: constants are copied in, other
+  // scalars become inputs (ldn.elementwise is isolated from above).
+  SetVector<Value> captured;
+  getUsedValuesDefinedAbove(generic.getRegion(), captured);
+  SmallVector<Value> capturedScalars;
+  for (Value value : captured) {
+    Operation *def = value.getDefiningOp();
+    if (def && def->hasTrait<OpTrait::ConstantLike>())
+      continue;
+    if (!value.getType().isIntOrIndexOrFloat())
+      return rewriter.notifyMatchFailure(generic,
+                                         "the body uses a non-scalar value "
+                                         "from above");
+    capturedScalars.push_back(value);
+  }
+
+  // Plan every input before changing anything: scalars (scalar inputs
+  // and captured values) stay scalars, collapsed inputs get the source's
+  // shape.
+  struct PlannedInput {
+    Value value;
+    std::optional<Expansion> expansion;
+  };
+  SmallVector<PlannedInput> planned;
+  SmallVector<unsigned> inputNumbers;
+  auto plan = [&](Value value) -> LogicalResult {
+    PlannedInput input{value, std::nullopt};
+    auto type = dyn_cast<RankedTensorType>(value.getType());
+    if (!type && !value.getType().isIntOrIndexOrFloat())
+      return failure();
+    if (type && collapse) {
+      FailureOr<Expansion> expansion = planExpansion(type, collapse);
+      if (failed(expansion))
+        return failure();
+      input.expansion = *expansion;
+    }
+    planned.push_back(input);
+    return success();
+  };
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    if (input->getOperandNumber() == sourceInput)
+      continue;
+    if (failed(plan(input->get())))
+      return rewriter.notifyMatchFailure(
+          generic, "an input is neither a tensor nor a scalar, or splits "
+                   "a collapsed dynamic dimension");
+    inputNumbers.push_back(input->getOperandNumber());
+  }
+  for (Value scalar : capturedScalars)
+    if (failed(plan(scalar)))
+      return rewriter.notifyMatchFailure(generic, "unusable scalar");
+  // Rewrite. The epilogue goes where the generic was: its inputs may be
+  // computed after the ldn op (the lowerings then run the op there).
+  SmallVector<Value> inputs;
+  for (PlannedInput &input : planned) {
+    Value value = input.value;
+    if (input.expansion && input.expansion->type != value.getType())
+      value =
+          tensor::ExpandShapeOp::create(rewriter, loc, input.expansion->type,
+                                        value, input.expansion->reassociation);
+    inputs.push_back(value);
+  }
+
+  auto resultElement =
+      cast<RankedTensorType>(generic.getResult(0).getType()).getElementType();
+  auto epilogue = ElementwiseOp::create(
+      rewriter, loc,
+      RankedTensorType::get(sourceType.getShape(), resultElement), source,
+      inputs);
+  // Body: the generic's, with the source's argument first and no output.
+  Block &from = generic.getRegion().front();
+  SmallVector<Type> argTypes = {sourceType.getElementType()};
+  SmallVector<Location> argLocs = {loc};
+  for (Value input : inputs) {
+    argTypes.push_back(getElementTypeOrSelf(input.getType()));
+    argLocs.push_back(loc);
+  }
+  Block *body =
+      rewriter.createBlock(&epilogue.getBody(), {}, argTypes, argLocs);
+  IRMapping mapping;
+  mapping.map(from.getArgument(sourceInput), body->getArgument(0));
+  for (auto [index, number] : llvm::enumerate(inputNumbers))
+    mapping.map(from.getArgument(number), body->getArgument(index + 1));
+  for (auto [index, scalar] : llvm::enumerate(capturedScalars))
+    mapping.map(scalar, body->getArgument(inputNumbers.size() + index + 1));
+  for (Value value : captured)
+    if (!mapping.contains(value))
+      mapping.map(value, rewriter.clone(*value.getDefiningOp())->getResult(0));
+  for (Operation &inner : from.without_terminator())
+    rewriter.clone(inner, mapping);
+  auto yield = cast<linalg::YieldOp>(from.getTerminator());
+  YieldOp::create(rewriter, loc, mapping.lookupOrDefault(yield.getOperand(0)));
+  rewriter.setInsertionPointAfter(epilogue);
+
+  Value result = epilogue.getResult();
+  if (collapse)
+    result = tensor::CollapseShapeOp::create(
+        rewriter, loc, result, collapse.getReassociationIndices());
+  // Shapes as static as the generic's own result.
+  if (result.getType() != generic.getResult(0).getType())
+    result = tensor::CastOp::create(rewriter, loc,
+                                    generic.getResult(0).getType(), result);
+  rewriter.replaceOp(generic, result);
+  return success();
+}
+
 struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
-  using OpRewritePattern::OpRewritePattern;
+  // Before FormPrologue: a map between two ldn ops is the first one's
+  // epilogue.
+  FormEpilogue(MLIRContext *context)
+      : OpRewritePattern(context, /*benefit=*/2) {}
 
   LogicalResult matchAndRewrite(linalg::GenericOp generic,
                                 PatternRewriter &rewriter) const override {
     FailureOr<Candidate> candidate = matchCandidate(generic, rewriter);
-    if (failed(candidate))
+    if (failed(candidate) || failed(replaceByElementwise(
+                                 rewriter, generic, candidate->sourceInput,
+                                 candidate->anchorResult, candidate->collapse)))
       return failure();
-    Location loc = generic.getLoc();
-    Value source = candidate->anchorResult;
-    auto sourceType = cast<RankedTensorType>(source.getType());
-
-    // The body's values from above: constants are copied in, other
-    // scalars become inputs (ldn.elementwise is isolated from above).
-    SetVector<Value> captured;
-    getUsedValuesDefinedAbove(generic.getRegion(), captured);
-    SmallVector<Value> capturedScalars;
-    for (Value value : captured) {
-      Operation *def = value.getDefiningOp();
-      if (def && def->hasTrait<OpTrait::ConstantLike>())
-        continue;
-      if (!value.getType().isIntOrIndexOrFloat())
-        return rewriter.notifyMatchFailure(generic,
-                                           "the body uses a non-scalar value "
-                                           "from above");
-      capturedScalars.push_back(value);
-    }
-
-    // Plan every input before changing anything: scalars (scalar inputs
-    // and captured values) stay scalars, collapsed inputs get the source's
-    // shape.
-    struct PlannedInput {
-      Value value;
-      std::optional<Expansion> expansion;
-    };
-    SmallVector<PlannedInput> planned;
-    SmallVector<unsigned> inputNumbers;
-    auto plan = [&](Value value) -> LogicalResult {
-      PlannedInput input{value, std::nullopt};
-      auto type = dyn_cast<RankedTensorType>(value.getType());
-      if (!type && !value.getType().isIntOrIndexOrFloat())
-        return failure();
-      if (type && candidate->collapse) {
-        FailureOr<Expansion> expansion =
-            planExpansion(type, candidate->collapse);
-        if (failed(expansion))
-          return failure();
-        input.expansion = *expansion;
-      }
-      planned.push_back(input);
-      return success();
-    };
-    for (OpOperand *input : generic.getDpsInputOperands()) {
-      if (input->getOperandNumber() == candidate->sourceInput)
-        continue;
-      if (failed(plan(input->get())))
-        return rewriter.notifyMatchFailure(
-            generic, "an input is neither a tensor nor a scalar, or splits "
-                     "a collapsed dynamic dimension");
-      inputNumbers.push_back(input->getOperandNumber());
-    }
-    for (Value scalar : capturedScalars)
-      if (failed(plan(scalar)))
-        return rewriter.notifyMatchFailure(generic, "unusable scalar");
-    // Rewrite. The epilogue goes where the generic was: its inputs may be
-    // computed after the ldn op (the lowerings then run the op there).
-    SmallVector<Value> inputs;
-    for (PlannedInput &input : planned) {
-      Value value = input.value;
-      if (input.expansion && input.expansion->type != value.getType())
-        value = tensor::ExpandShapeOp::create(rewriter, loc,
-                                              input.expansion->type, value,
-                                              input.expansion->reassociation);
-      inputs.push_back(value);
-    }
-
-    auto resultElement =
-        cast<RankedTensorType>(generic.getResult(0).getType())
-            .getElementType();
-    auto epilogue = ElementwiseOp::create(
-        rewriter, loc,
-        RankedTensorType::get(sourceType.getShape(), resultElement), source,
-        inputs);
-    // Body: the generic's, with the source's argument first and no output.
-    Block &from = generic.getRegion().front();
-    SmallVector<Type> argTypes = {sourceType.getElementType()};
-    SmallVector<Location> argLocs = {loc};
-    for (Value input : inputs) {
-      argTypes.push_back(getElementTypeOrSelf(input.getType()));
-      argLocs.push_back(loc);
-    }
-    Block *body = rewriter.createBlock(&epilogue.getBody(), {}, argTypes,
-                                       argLocs);
-    IRMapping mapping;
-    mapping.map(from.getArgument(candidate->sourceInput), body->getArgument(0));
-    for (auto [index, number] : llvm::enumerate(inputNumbers))
-      mapping.map(from.getArgument(number), body->getArgument(index + 1));
-    for (auto [index, scalar] : llvm::enumerate(capturedScalars))
-      mapping.map(scalar, body->getArgument(inputNumbers.size() + index + 1));
-    for (Value value : captured)
-      if (!mapping.contains(value))
-        mapping.map(value, rewriter.clone(*value.getDefiningOp())->getResult(0));
-    for (Operation &inner : from.without_terminator())
-      rewriter.clone(inner, mapping);
-    auto yield = cast<linalg::YieldOp>(from.getTerminator());
-    YieldOp::create(rewriter, loc, mapping.lookupOrDefault(yield.getOperand(0)));
-    rewriter.setInsertionPointAfter(epilogue);
-
-    Value result = epilogue.getResult();
-    if (candidate->collapse)
-      result = tensor::CollapseShapeOp::create(
-          rewriter, loc, result,
-          candidate->collapse.getReassociationIndices());
-    // Shapes as static as the generic's own result.
-    if (result.getType() != generic.getResult(0).getType())
-      result = tensor::CastOp::create(rewriter, loc,
-                                      generic.getResult(0).getType(), result);
-    rewriter.replaceOp(generic, result);
     answerSizeQueries(rewriter, candidate->anchorResult);
     return success();
+  }
+};
+
+/// The ldn op that reads `value` through reshapes (expand_shape,
+/// collapse_shape: the row-major order of the elements is kept), if that is
+/// the only use of `value` and of each reshape, and the op is a sequence
+/// op or an ldn.elementwise taking it as its source. Null otherwise.
+Operation *onlyLdnReader(Value value) {
+  while (value.hasOneUse()) {
+    OpOperand &use = *value.getUses().begin();
+    Operation *user = use.getOwner();
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(user)) {
+      value = user->getResult(0);
+      continue;
+    }
+    if (auto map = dyn_cast<ElementwiseOp>(user))
+      return map.getSource() == value ? user : nullptr;
+    return isa<LDNDialect>(user->getDialect()) ? user : nullptr;
+  }
+  return nullptr;
+}
+
+/// An elementwise map whose result only an ldn op reads (possibly
+/// reshaped) becomes an ldn.elementwise *prologue* of that operand: the
+/// lowerings apply its body where the op loads the operand, so the mapped
+/// tensor is never written (docs/fusion.md). Its source is the input read
+/// at the result element with the result's rank; the others are trailing
+/// projections as for an epilogue.
+struct FormPrologue : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp generic,
+                                PatternRewriter &rewriter) const override {
+    if (failed(matchElementwiseMap(generic, rewriter)))
+      return failure();
+    Operation *reader = onlyLdnReader(generic.getResult(0));
+    // The op must not run in a loop or branch the map is outside of: the
+    // map would be computed there again at every load.
+    if (!reader || reader->getBlock() != generic->getBlock())
+      return rewriter.notifyMatchFailure(
+          generic, "the result is not read by one ldn op alone, in the "
+                   "same block");
+    auto resultType = cast<RankedTensorType>(generic.getResult(0).getType());
+    std::optional<unsigned> sourceInput;
+    for (OpOperand *input : generic.getDpsInputOperands()) {
+      auto type = dyn_cast<RankedTensorType>(input->get().getType());
+      if (type && type.getRank() == resultType.getRank() &&
+          generic.getMatchingIndexingMap(input).isIdentity()) {
+        sourceInput = input->getOperandNumber();
+        break;
+      }
+    }
+    if (!sourceInput)
+      return rewriter.notifyMatchFailure(
+          generic, "no input is read at the result element");
+    if (failed(matchTrailingInputs(generic, *sourceInput, rewriter)))
+      return failure();
+    return replaceByElementwise(rewriter, generic, *sourceInput,
+                                generic->getOperand(*sourceInput),
+                                /*collapse=*/nullptr);
   }
 };
 
@@ -433,12 +528,11 @@ struct MergeEpilogues : OpRewritePattern<ElementwiseOp> {
   }
 };
 
-struct FuseElementwise
-    : ldn::impl::LDNFuseElementwiseBase<FuseElementwise> {
+struct FuseElementwise : ldn::impl::LDNFuseElementwiseBase<FuseElementwise> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<CollapseUnitBroadcasts, FormEpilogue, MergeEpilogues>(
-        &getContext());
+    patterns.add<CollapseUnitBroadcasts, FormEpilogue, FormPrologue,
+                 MergeEpilogues>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
       getOperation()->emitError("ldn-fuse-elementwise did not converge");
       signalPassFailure();

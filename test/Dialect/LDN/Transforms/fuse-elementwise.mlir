@@ -334,3 +334,158 @@ func.func @chain_used_twice(%x: tensor<?x?x4xf32>, %w: tensor<2xf32>, %a: tensor
   } -> tensor<?x?x4xf32>
   return %z, %r : tensor<?x?x4xf32>, tensor<?x?x4xf32>
 }
+
+// -----
+
+// Prologues. A bias and SiLU on x, reshaped into heads and read only by
+// linear_attention as q: the map becomes an ldn.elementwise of x (the
+// prologue of that operand), with the reshape kept between it and the op.
+// CHECK-LABEL: func.func @prologue_silu
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x8xf32>, %[[K:.*]]: tensor<?x?x2x4xf32>, %[[V:.*]]: tensor<?x?x2x4xf32>, %[[B:.*]]: tensor<8xf32>)
+// CHECK: %[[P:.*]] = ldn.elementwise %[[X]], %[[B]] : tensor<?x?x8xf32>, tensor<8xf32> -> tensor<?x?x8xf32> {
+// CHECK: math.exp
+// CHECK: ldn.yield
+// CHECK: %[[Q:.*]] = tensor.expand_shape %[[P]] {{\[}}[0], [1], [2, 3]]
+// CHECK: ldn.linear_attention %[[Q]], %[[K]], %[[V]]
+// CHECK-NOT: linalg.generic
+#btd = affine_map<(b, t, d) -> (b, t, d)>
+#d = affine_map<(b, t, d) -> (d)>
+func.func @prologue_silu(%x: tensor<?x?x8xf32>, %k: tensor<?x?x2x4xf32>, %v: tensor<?x?x2x4xf32>, %bias: tensor<8xf32>) -> tensor<?x?x2x4xf32> {
+  %one = arith.constant 1.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %x, %c0 : tensor<?x?x8xf32>
+  %t = tensor.dim %x, %c1 : tensor<?x?x8xf32>
+  %e = tensor.empty(%b, %t) : tensor<?x?x8xf32>
+  %s = linalg.generic {indexing_maps = [#btd, #d, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %bias : tensor<?x?x8xf32>, tensor<8xf32>) outs(%e : tensor<?x?x8xf32>) {
+  ^bb0(%xi: f32, %bi: f32, %init: f32):
+    %a = arith.addf %xi, %bi : f32
+    %n = arith.negf %a : f32
+    %ex = math.exp %n : f32
+    %den = arith.addf %ex, %one : f32
+    %r = arith.divf %a, %den : f32
+    linalg.yield %r : f32
+  } -> tensor<?x?x8xf32>
+  %q = tensor.expand_shape %s [[0], [1], [2, 3]] output_shape [%b, %t, 2, 4] : tensor<?x?x8xf32> into tensor<?x?x2x4xf32>
+  %o, %state = ldn.linear_attention %q, %k, %v {causal = true} : (tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>) -> (tensor<?x?x2x4xf32>, tensor<?x2x4x4xf32>)
+  return %o : tensor<?x?x2x4xf32>
+}
+
+// -----
+
+// Softplus of the diffusion weights and of the per-channel rates (LDN):
+// prologues of weight operands; a chain of two maps before a convolution
+// becomes one prologue.
+// CHECK-LABEL: func.func @prologue_weights_and_chain
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x4xf32>, %[[W:.*]]: tensor<2xf32>, %[[A:.*]]: tensor<4xf32>, %[[K:.*]]: tensor<4x3xf32>)
+// CHECK: %[[SW:.*]] = ldn.elementwise %[[W]] : tensor<2xf32> -> tensor<2xf32>
+// CHECK: math.log1p
+// CHECK: %[[SA:.*]] = ldn.elementwise %[[A]] : tensor<4xf32> -> tensor<4xf32>
+// CHECK: %[[Y:.*]] = ldn.diffuse %[[X]], %[[SW]], %[[SA]]
+// CHECK: %[[M:.*]] = ldn.elementwise %[[X]] : tensor<?x?x4xf32> -> tensor<?x?x4xf32> {
+// CHECK: math.tanh
+// CHECK: arith.mulf
+// CHECK: ldn.yield
+// CHECK-NOT: ldn.elementwise
+// CHECK: ldn.long_conv %[[M]], %[[K]]
+// CHECK-NOT: linalg.generic
+#c = affine_map<(c) -> (c)>
+#id3d = affine_map<(b, t, c) -> (b, t, c)>
+func.func @prologue_weights_and_chain(%x: tensor<?x?x4xf32>, %w: tensor<2xf32>, %a: tensor<4xf32>, %k: tensor<4x3xf32>)
+    -> (tensor<?x?x4xf32>, tensor<?x?x4xf32>) {
+  %ew = tensor.empty() : tensor<2xf32>
+  %sw = linalg.generic {indexing_maps = [#c, #c], iterator_types = ["parallel"]}
+      ins(%w : tensor<2xf32>) outs(%ew : tensor<2xf32>) {
+  ^bb0(%wi: f32, %o: f32):
+    %ex = math.exp %wi : f32
+    %sp = math.log1p %ex : f32
+    linalg.yield %sp : f32
+  } -> tensor<2xf32>
+  %ea = tensor.empty() : tensor<4xf32>
+  %sa = linalg.generic {indexing_maps = [#c, #c], iterator_types = ["parallel"]}
+      ins(%a : tensor<4xf32>) outs(%ea : tensor<4xf32>) {
+  ^bb0(%ai: f32, %o: f32):
+    %ex = math.exp %ai : f32
+    %sp = math.log1p %ex : f32
+    linalg.yield %sp : f32
+  } -> tensor<4xf32>
+  %y = ldn.diffuse %x, %sw, %sa : tensor<?x?x4xf32>, tensor<2xf32>, tensor<4xf32> -> tensor<?x?x4xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?x4xf32>
+  %d1 = tensor.dim %x, %c1 : tensor<?x?x4xf32>
+  %e = tensor.empty(%d0, %d1) : tensor<?x?x4xf32>
+  %th = linalg.generic {indexing_maps = [#id3d, #id3d], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<?x?x4xf32>) outs(%e : tensor<?x?x4xf32>) {
+  ^bb0(%xi: f32, %o: f32):
+    %t = math.tanh %xi : f32
+    linalg.yield %t : f32
+  } -> tensor<?x?x4xf32>
+  %sq = linalg.generic {indexing_maps = [#id3d, #id3d], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%th : tensor<?x?x4xf32>) outs(%e : tensor<?x?x4xf32>) {
+  ^bb0(%ti: f32, %o: f32):
+    %m = arith.mulf %ti, %ti : f32
+    linalg.yield %m : f32
+  } -> tensor<?x?x4xf32>
+  %z = ldn.long_conv %sq, %k : tensor<?x?x4xf32>, tensor<4x3xf32> -> tensor<?x?x4xf32>
+  return %y, %z : tensor<?x?x4xf32>, tensor<?x?x4xf32>
+}
+
+// -----
+
+// Maps that stay maps: the result is also returned; the op is in a loop
+// (the map would run at every iteration's loads); an input is read
+// transposed; no input is read at the result element (a broadcast); the
+// result is read by a non-ldn op first.
+// CHECK-LABEL: func.func @prologue_illegal
+// CHECK-NOT: ldn.elementwise
+#id3d = affine_map<(b, t, c) -> (b, t, c)>
+#tbc = affine_map<(b, t, c) -> (t, b, c)>
+#ch = affine_map<(b, t, c) -> (c)>
+func.func @prologue_illegal(%x: tensor<2x3x4xf32>, %xt: tensor<3x2x4xf32>, %k: tensor<4x3xf32>, %a: tensor<4xf32>, %n: index)
+    -> (tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x2x4xf32>) {
+  %e = tensor.empty() : tensor<2x3x4xf32>
+  %twice = linalg.generic {indexing_maps = [#id3d, #id3d], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<2x3x4xf32>) outs(%e : tensor<2x3x4xf32>) {
+  ^bb0(%xi: f32, %o: f32):
+    %t = math.tanh %xi : f32
+    linalg.yield %t : f32
+  } -> tensor<2x3x4xf32>
+  %y1 = ldn.long_conv %twice, %k : tensor<2x3x4xf32>, tensor<4x3xf32> -> tensor<2x3x4xf32>
+  %looped = linalg.generic {indexing_maps = [#id3d, #id3d], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<2x3x4xf32>) outs(%e : tensor<2x3x4xf32>) {
+  ^bb0(%xi: f32, %o: f32):
+    %t = math.exp %xi : f32
+    linalg.yield %t : f32
+  } -> tensor<2x3x4xf32>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %y2 = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %x) -> tensor<2x3x4xf32> {
+    %r = ldn.long_conv %looped, %k : tensor<2x3x4xf32>, tensor<4x3xf32> -> tensor<2x3x4xf32>
+    scf.yield %r : tensor<2x3x4xf32>
+  }
+  %transposed = linalg.generic {indexing_maps = [#id3d, #tbc, #id3d], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %xt : tensor<2x3x4xf32>, tensor<3x2x4xf32>) outs(%e : tensor<2x3x4xf32>) {
+  ^bb0(%xi: f32, %ti: f32, %o: f32):
+    %s = arith.addf %xi, %ti : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3x4xf32>
+  %y3 = ldn.long_conv %transposed, %k : tensor<2x3x4xf32>, tensor<4x3xf32> -> tensor<2x3x4xf32>
+  %broadcast = linalg.generic {indexing_maps = [#ch, #id3d], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a : tensor<4xf32>) outs(%e : tensor<2x3x4xf32>) {
+  ^bb0(%ai: f32, %o: f32):
+    %t = math.exp %ai : f32
+    linalg.yield %t : f32
+  } -> tensor<2x3x4xf32>
+  %y4 = ldn.long_conv %broadcast, %k : tensor<2x3x4xf32>, tensor<4x3xf32> -> tensor<2x3x4xf32>
+  %sliced = linalg.generic {indexing_maps = [#id3d, #id3d], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<2x3x4xf32>) outs(%e : tensor<2x3x4xf32>) {
+  ^bb0(%xi: f32, %o: f32):
+    %t = math.sin %xi : f32
+    linalg.yield %t : f32
+  } -> tensor<2x3x4xf32>
+  %slice = tensor.extract_slice %sliced[0, 0, 0] [2, 2, 4] [1, 1, 1] : tensor<2x3x4xf32> to tensor<2x2x4xf32>
+  %y5 = ldn.long_conv %slice, %k : tensor<2x2x4xf32>, tensor<4x3xf32> -> tensor<2x2x4xf32>
+  return %twice, %y1, %y2, %y3, %y4, %y5 : tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x2x4xf32>
+}
