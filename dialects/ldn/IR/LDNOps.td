@@ -553,9 +553,12 @@ def LDN_ElementwiseOp : LDN_Op<"elementwise", [Pure, IsolatedFromAbove,
       is its only user: the lowering of that ldn op applies the body where
       it stores each result element, so the unmapped result never reaches
       memory;
+    - a **prologue** when only an ldn op reads the result (possibly through
+      `tensor.expand_shape` / `collapse_shape`): the GPU kernels apply the
+      body where they load that operand, reading `source` instead;
     - `ldn-fuse-elementwise` forms it from the elementwise `linalg.generic`
       consumers of ldn results (bias, softplus, exp, SiLU/sigmoid gates,
-      residual adds, scaling, casts).
+      residual adds, scaling, casts) and from the maps only an ldn op reads.
 
     Example (a per-channel bias and SiLU after a convolution):
 

@@ -182,7 +182,7 @@ def LDNFuseContractionBias : Pass<"ldn-fuse-contraction-bias"> {
 }
 
 def LDNFuseElementwise : Pass<"ldn-fuse-elementwise"> {
-  let summary = "Turn elementwise consumers of ldn results into fused epilogues";
+  let summary = "Turn elementwise neighbours of ldn ops into fused epilogues and prologues";
   let description = [{
     A `linalg.generic` that maps an ldn op's result elementwise (bias,
     softplus, exp, SiLU/sigmoid gates, residual adds, scaling, casts)
@@ -213,6 +213,40 @@ def LDNFuseElementwise : Pass<"ldn-fuse-elementwise"> {
     merged into it (one epilogue for a chain such as bias, then SiLU) when
     that result has no other use. Anything else (shifts, transposes,
     reductions, results with other uses) is left alone.
+
+    Prologues: an elementwise map (the same conditions on the generic)
+    whose result only one ldn op reads, directly or through
+    `tensor.expand_shape` / `collapse_shape` ops that nothing else uses,
+    in the generic's block, becomes an `ldn.elementwise` of its *source*
+    (the input read at the result element with the result's rank; the
+    others trailing projections). The GPU kernels then read the source
+    and apply the body at each load, so the mapped tensor is never
+    written. A map between two ldn ops is the first op's epilogue. A chain
+    of maps before an op becomes one prologue.
+
+    Before (LightNet's SiLU on q):
+
+    ```mlir
+    %s = linalg.generic {indexing_maps = [#btc, #btc], ...}
+        ins(%x : tensor<?x256x64xf32>) outs(%e : tensor<?x256x64xf32>) {
+      ^bb0(%xi: f32, %o: f32):
+        ... SiLU of %xi ...
+    } -> tensor<?x256x64xf32>
+    %q = tensor.expand_shape %s [[0], [1], [2, 3]] ... into tensor<?x256x4x16xf32>
+    %o, %st = ldn.lightnet_attention %q, %k, %v, %theta {...}
+    ```
+
+    After:
+
+    ```mlir
+    %s = ldn.elementwise %x : tensor<?x256x64xf32> -> tensor<?x256x64xf32> {
+    ^bb0(%xi: f32):
+      ... SiLU of %xi ...
+      ldn.yield %r : f32
+    }
+    %q = tensor.expand_shape %s [[0], [1], [2, 3]] ... into tensor<?x256x4x16xf32>
+    %o, %st = ldn.lightnet_attention %q, %k, %v, %theta {...}
+    ```
 
     Before:
 

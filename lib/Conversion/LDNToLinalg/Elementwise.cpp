@@ -12,6 +12,8 @@
 // - a source made by a generic that a lowering marked as the site for an
 //   epilogue (kEpilogueSiteAttr: all-parallel, each element written once,
 //   the output never read) gets the map merged into that generic's body;
+// - a map that a lowering reads only in slices (a prologue that became a
+//   loop's reads over time) is computed per slice where it is read;
 // - any other source gets a linalg.generic over the whole tensor, which
 //   ldn-fuse-linalg-elementwise merges into an all-parallel producer.
 //
@@ -27,6 +29,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -512,11 +515,58 @@ void lowerUnfused(RewriterBase &rewriter, ElementwiseOp op) {
   }
   rewriter.eraseOp(op);
 }
+
+/// A map that the lowering of the op it was a prologue of reads only in
+/// slices (the step of a loop over time): each slice is computed where it
+/// is read, from slices of the source and inputs (the map tiled into the
+/// loop), and the mapped tensor is never written.
+LogicalResult fuseIntoSlices(RewriterBase &rewriter, ElementwiseOp op) {
+  SmallVector<tensor::ExtractSliceOp> slices;
+  for (Operation *user : op->getUsers()) {
+    auto slice = dyn_cast<tensor::ExtractSliceOp>(user);
+    if (slice && llvm::all_of(slice.getMixedStrides(), isOneInteger))
+      slices.push_back(slice);
+    else if (!isa<tensor::DimOp>(user))
+      return failure();
+  }
+  if (slices.empty())
+    return failure();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value source = op.getSource();
+  SmallVector<Value> inputs(op.getInputs());
+  assertTrailingSizes(rewriter, loc, getSizes(rewriter, loc, source), inputs);
+  int64_t rank = cast<RankedTensorType>(source.getType()).getRank();
+  // The whole map, as the tiling's template; erased once tiled.
+  Value mapped = buildGeneric(rewriter, loc, op, source, inputs,
+                              trailingMaps(inputs, rank));
+  for (tensor::ExtractSliceOp slice : slices) {
+    rewriter.setInsertionPoint(slice);
+    FailureOr<TilingResult> tiled = tensor::replaceExtractSliceWithTiledProducer(
+        rewriter, slice, cast<OpResult>(mapped));
+    if (failed(tiled)) {
+      // Keep what was tiled; the rest read the whole map.
+      rewriter.replaceOp(op, castToType(rewriter, loc, mapped,
+                                        op.getResult().getType()));
+      return success();
+    }
+    rewriter.replaceOp(slice, tiled->tiledValues.front());
+  }
+  // Size queries are the source's.
+  for (Operation *user : llvm::make_early_inc_range(op->getUsers()))
+    rewriter.modifyOpInPlace(user, [&] {
+      cast<tensor::DimOp>(user).getSourceMutable().set(op.getSource());
+    });
+  rewriter.eraseOp(op);
+  rewriter.eraseOp(mapped.getDefiningOp());
+  return success();
+}
 } // namespace
 
 void lowering::lowerElementwise(RewriterBase &rewriter, ElementwiseOp op) {
   if (succeeded(fuseIntoLoop(rewriter, op)) ||
-      succeeded(fuseIntoFinalGeneric(rewriter, op)))
+      succeeded(fuseIntoFinalGeneric(rewriter, op)) ||
+      succeeded(fuseIntoSlices(rewriter, op)))
     return;
   lowerUnfused(rewriter, op);
 }

@@ -160,3 +160,48 @@ func.func @collapsed_and_used(%x: tensor<?x?x8xf32>, %bias: tensor<8xf32>) -> (t
   %c = tensor.collapse_shape %r [[0, 1], [2]] : tensor<?x?x8xf32> into tensor<?x8xf32>
   return %r, %c : tensor<?x?x8xf32>, tensor<?x8xf32>
 }
+
+// -----
+
+// A prologue that the scan reads one step at a time: each step's slice of
+// the map is computed in the loop from slices of x (and the bias), and the
+// mapped tensor is never made.
+// CHECK-LABEL: func.func @prologue_in_loop
+//  CHECK-SAME: (%[[X:.*]]: tensor<?x?x8xf32>, %[[BIAS:.*]]: tensor<8xf32>,
+//   CHECK-NOT:   linalg.generic
+//       CHECK:   scf.for %[[T:[a-z0-9_]+]] =
+//       CHECK:     %[[XT:.*]] = tensor.extract_slice %[[X]][0, %[[T]], 0] [%{{.*}}, 1, 8] [1, 1, 1]
+//       CHECK:     %[[BT:.*]] = tensor.extract_slice %[[BIAS]][0] [8] [1]
+//       CHECK:     linalg.generic {{.*}} ins(%[[XT]], %[[BT]] : tensor<?x1x8xf32>, tensor<8xf32>)
+//       CHECK:       math.exp
+//       CHECK:     linalg.generic
+//       CHECK:       arith.mulf
+//       CHECK:     scf.yield
+func.func @prologue_in_loop(%x: tensor<?x?x8xf32>, %bias: tensor<8xf32>, %b: tensor<?x?x8xf32>) -> (tensor<?x?x8xf32>, tensor<?x8xf32>) {
+  %a = ldn.elementwise %x, %bias : tensor<?x?x8xf32>, tensor<8xf32> -> tensor<?x?x8xf32> {
+  ^bb0(%xi: f32, %bi: f32):
+    %s = arith.addf %xi, %bi : f32
+    %e = math.exp %s : f32
+    ldn.yield %e : f32
+  }
+  %h, %last = ldn.scan %a, %b : tensor<?x?x8xf32>, tensor<?x?x8xf32> -> tensor<?x?x8xf32>, tensor<?x8xf32>
+  return %h, %last : tensor<?x?x8xf32>, tensor<?x8xf32>
+}
+
+// -----
+
+// A prologue that the lowering reads whole (the global attention's
+// readout) stays a map of its own.
+// CHECK-LABEL: func.func @prologue_read_whole
+//       CHECK:   %[[Q:.*]] = linalg.generic
+//       CHECK:     math.exp
+//       CHECK:   linalg.generic {{.*}} ins(%{{.*}}, %[[Q]] :
+func.func @prologue_read_whole(%x: tensor<?x?x2x4xf32>, %k: tensor<?x?x2x4xf32>, %v: tensor<?x?x2x4xf32>) -> tensor<?x?x2x4xf32> {
+  %q = ldn.elementwise %x : tensor<?x?x2x4xf32> -> tensor<?x?x2x4xf32> {
+  ^bb0(%xi: f32):
+    %e = math.exp %xi : f32
+    ldn.yield %e : f32
+  }
+  %o, %s = ldn.linear_attention %q, %k, %v {causal = false} : (tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>) -> (tensor<?x?x2x4xf32>, tensor<?x2x4x4xf32>)
+  return %o : tensor<?x?x2x4xf32>
+}

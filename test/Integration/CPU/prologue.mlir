@@ -4,7 +4,8 @@
 // kernel also takes q in place of the absent decay), maps of weights
 // (diffuse's steps and rates, selective_scan's A), of the scanned input
 // and of a convolution's input (direct and FFT) with per-channel and 0-d
-// inputs, and of LightNet's q, at the awkward lengths and both batch sizes.
+// inputs, of sparse attention's q and k, of additive_decay's and lrpe's
+// input, and of LightNet's q, at the awkward lengths and both batch sizes.
 // On the GPU path the kernels apply them at their loads; on the CPU they
 // are maps of their own (docs/fusion.md).
 // RUN: ldn-compile %s --target=%ldn_target -o %t.so
@@ -15,7 +16,13 @@
 // RUN:   ldn-run %t.so --entry conv_scaled --random x=${B}x${T}x16 --random s=scalar --random bias=16 --random w=16x5 --check --quiet || exit 1; \
 // RUN:   ldn-run %t.so --entry recurrence_gated --random a=${B}x${T}x16 --random b=${B}x${T}x16 --random g=16 --check --quiet || exit 1; \
 // RUN: done; done
+// The attention's reference is quadratic: shorter sequences.
+// RUN: for T in 1 2 7 63 64 65 200; do for B in 1 3; do \
+// RUN:   ldn-run %t.so --entry tanh_qk_attention --random q=${B}x${T}x2x4 --random k=${B}x${T}x2x4 --random v=${B}x${T}x2x3 --check --quiet || exit 1; \
+// RUN:   ldn-run %t.so --entry scaled_decay --random k=${B}x${T}x2x8 --random s=2x8 --check --quiet || exit 1; \
+// RUN: done; done
 // RUN: for B in 1 3; do \
+// RUN:   ldn-run %t.so --entry tanh_lrpe --random x=${B}x64x2x8 --random theta=2x8 --check --quiet || exit 1; \
 // RUN:   ldn-run %t.so --entry lightnet_global --random x=${B}x65x10 --random k=${B}x65x2x5:-3:3 --random v=${B}x65x2x3 --random theta=2x3:0:2 --check --quiet || exit 1; \
 // RUN:   ldn-run %t.so --entry lightnet_causal --random x=${B}x1000x10 --random k=${B}x1000x2x5:-3:3 --random v=${B}x1000x2x3 --random theta=2x3:0:2 --check --quiet || exit 1; \
 // RUN: done
@@ -162,4 +169,43 @@ func.func @lightnet_causal(%x: tensor<?x?x10xf32>, %k: tensor<?x?x2x5xf32>, %v: 
   %o, %st = ldn.lightnet_attention %q, %k, %v, %theta {causal = true, sink = 0.0 : f32, grid = array<i64: 10, 100>, prefix = 0, scale = 0.5 : f32}
       : (tensor<?x?x2x5xf32>, tensor<?x?x2x5xf32>, tensor<?x?x2x3xf32>, tensor<2x3xf32>) -> (tensor<?x?x2x3xf32>, tensor<?x2x10x3xf32>)
   return %o, %st : tensor<?x?x2x3xf32>, tensor<?x2x10x3xf32>
+}
+
+func.func @tanh_qk_attention(%q: tensor<?x?x2x4xf32>, %k: tensor<?x?x2x4xf32>, %v: tensor<?x?x2x3xf32>) -> tensor<?x?x2x3xf32> {
+  %qm = ldn.elementwise %q : tensor<?x?x2x4xf32> -> tensor<?x?x2x4xf32> {
+  ^bb0(%x: f32):
+    %t = math.tanh %x : f32
+    ldn.yield %t : f32
+  }
+  %km = ldn.elementwise %k : tensor<?x?x2x4xf32> -> tensor<?x?x2x4xf32> {
+  ^bb0(%x: f32):
+    %two = arith.constant 2.0 : f32
+    %m = arith.mulf %x, %two : f32
+    ldn.yield %m : f32
+  }
+  %z = ldn.attention_diffuse %qm, %km, %v
+      {pattern = #ldn.pattern<window = 8, stride = 4, globals = [0, 5, 100000], random = 2, seed = 7>,
+       hops = 3, alpha = 0.2 : f32}
+      : tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>, tensor<?x?x2x3xf32> -> tensor<?x?x2x3xf32>
+  return %z : tensor<?x?x2x3xf32>
+}
+
+func.func @scaled_decay(%k: tensor<?x?x2x8xf32>, %s: tensor<2x8xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>) {
+  %km = ldn.elementwise %k, %s : tensor<?x?x2x8xf32>, tensor<2x8xf32> -> tensor<?x?x2x8xf32> {
+  ^bb0(%x: f32, %si: f32):
+    %m = arith.mulf %x, %si : f32
+    ldn.yield %m : f32
+  }
+  %kn, %d = ldn.additive_decay %km {sink = 0.5 : f32} : tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>
+  return %kn, %d : tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>
+}
+
+func.func @tanh_lrpe(%x: tensor<?x64x2x8xf32>, %theta: tensor<2x8xf32>) -> tensor<?x64x2x16xf32> {
+  %xm = ldn.elementwise %x : tensor<?x64x2x8xf32> -> tensor<?x64x2x8xf32> {
+  ^bb0(%a: f32):
+    %t = math.tanh %a : f32
+    ldn.yield %t : f32
+  }
+  %y = ldn.lrpe %xm, %theta {grid = array<i64: 64>} : tensor<?x64x2x8xf32>, tensor<2x8xf32> -> tensor<?x64x2x16xf32>
+  return %y : tensor<?x64x2x16xf32>
 }

@@ -186,13 +186,21 @@ struct Expansion {
   SmallVector<ReassociationIndices> reassociation;
 };
 
+/// The shape a map runs over when the generic's is a collapse of it (the
+/// ldn result a collapse_shape merges, or the operand an expand_shape
+/// splits the generic's result into), and the groups of the collapse.
+struct Uncollapsed {
+  RankedTensorType type;
+  SmallVector<ReassociationIndices> groups;
+};
+
 /// Fails where a dynamic size would have to be split.
 FailureOr<Expansion> planExpansion(RankedTensorType type,
-                                   tensor::CollapseShapeOp collapse) {
+                                   const Uncollapsed &uncollapsed) {
   Expansion plan{type, {}};
   if (type.getRank() == 0)
     return plan;
-  SmallVector<ReassociationIndices> groups = collapse.getReassociationIndices();
+  ArrayRef<ReassociationIndices> groups = uncollapsed.groups;
   int64_t collapsedRank = groups.size();
   int64_t firstGroup = collapsedRank - type.getRank();
   int64_t firstDim = groups[firstGroup].front();
@@ -202,7 +210,7 @@ FailureOr<Expansion> planExpansion(RankedTensorType type,
       shifted.push_back(dim - firstDim);
     plan.reassociation.push_back(shifted);
   }
-  auto shape = collapse.getSrcType().getShape().drop_front(firstDim);
+  auto shape = uncollapsed.type.getShape().drop_front(firstDim);
   // A dynamic size inside a split group would need its value; a dynamic
   // size on its own (the batch) is the input's.
   for (const ReassociationIndices &group : plan.reassociation)
@@ -283,17 +291,16 @@ struct CollapseUnitBroadcasts : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
-/// Replaces `generic` (checked by matchElementwiseMap and
-/// matchTrailingInputs) by an ldn.elementwise of `source`, the value of its
-/// input `sourceInput`, or of that value's uncollapsed form `collapse`
-/// takes (the other inputs are then expanded to match, and the collapse
-/// moves after the map).
-LogicalResult replaceByElementwise(PatternRewriter &rewriter,
-                                   linalg::GenericOp generic,
-                                   unsigned sourceInput, Value source,
-                                   tensor::CollapseShapeOp collapse) {
+/// The map `generic` (checked by matchElementwiseMap and
+/// matchTrailingInputs) as an ldn.elementwise, built at the rewriter's
+/// insertion point. Its source, made by `makeSource` once nothing can fail,
+/// is the value of the generic's input `sourceInput`, or that value in the
+/// `uncollapsed` shape (the other inputs are then expanded to match).
+FailureOr<ElementwiseOp>
+buildElementwise(PatternRewriter &rewriter, linalg::GenericOp generic,
+                 unsigned sourceInput, function_ref<Value()> makeSource,
+                 const std::optional<Uncollapsed> &uncollapsed) {
   Location loc = generic.getLoc();
-  auto sourceType = cast<RankedTensorType>(source.getType());
 
   // The body's values from above: constants are copied in, other
   // scalars become inputs (ldn.elementwise is isolated from above).
@@ -325,8 +332,8 @@ LogicalResult replaceByElementwise(PatternRewriter &rewriter,
     auto type = dyn_cast<RankedTensorType>(value.getType());
     if (!type && !value.getType().isIntOrIndexOrFloat())
       return failure();
-    if (type && collapse) {
-      FailureOr<Expansion> expansion = planExpansion(type, collapse);
+    if (type && uncollapsed) {
+      FailureOr<Expansion> expansion = planExpansion(type, *uncollapsed);
       if (failed(expansion))
         return failure();
       input.expansion = *expansion;
@@ -346,8 +353,9 @@ LogicalResult replaceByElementwise(PatternRewriter &rewriter,
   for (Value scalar : capturedScalars)
     if (failed(plan(scalar)))
       return rewriter.notifyMatchFailure(generic, "unusable scalar");
-  // Rewrite. The epilogue goes where the generic was: its inputs may be
-  // computed after the ldn op (the lowerings then run the op there).
+  // Rewrite.
+  Value source = makeSource();
+  auto sourceType = cast<RankedTensorType>(source.getType());
   SmallVector<Value> inputs;
   for (PlannedInput &input : planned) {
     Value value = input.value;
@@ -360,7 +368,7 @@ LogicalResult replaceByElementwise(PatternRewriter &rewriter,
 
   auto resultElement =
       cast<RankedTensorType>(generic.getResult(0).getType()).getElementType();
-  auto epilogue = ElementwiseOp::create(
+  auto map = ElementwiseOp::create(
       rewriter, loc,
       RankedTensorType::get(sourceType.getShape(), resultElement), source,
       inputs);
@@ -372,8 +380,7 @@ LogicalResult replaceByElementwise(PatternRewriter &rewriter,
     argTypes.push_back(getElementTypeOrSelf(input.getType()));
     argLocs.push_back(loc);
   }
-  Block *body =
-      rewriter.createBlock(&epilogue.getBody(), {}, argTypes, argLocs);
+  Block *body = rewriter.createBlock(&map.getBody(), {}, argTypes, argLocs);
   IRMapping mapping;
   mapping.map(from.getArgument(sourceInput), body->getArgument(0));
   for (auto [index, number] : llvm::enumerate(inputNumbers))
@@ -387,18 +394,18 @@ LogicalResult replaceByElementwise(PatternRewriter &rewriter,
     rewriter.clone(inner, mapping);
   auto yield = cast<linalg::YieldOp>(from.getTerminator());
   YieldOp::create(rewriter, loc, mapping.lookupOrDefault(yield.getOperand(0)));
-  rewriter.setInsertionPointAfter(epilogue);
+  rewriter.setInsertionPointAfter(map);
+  return map;
+}
 
-  Value result = epilogue.getResult();
-  if (collapse)
-    result = tensor::CollapseShapeOp::create(
-        rewriter, loc, result, collapse.getReassociationIndices());
-  // Shapes as static as the generic's own result.
-  if (result.getType() != generic.getResult(0).getType())
-    result = tensor::CastOp::create(rewriter, loc,
-                                    generic.getResult(0).getType(), result);
-  rewriter.replaceOp(generic, result);
-  return success();
+/// Replaces `replaced`'s result by `value`, cast to its (possibly more
+/// static) type.
+void replaceWithCast(PatternRewriter &rewriter, Operation *replaced,
+                     Value value) {
+  Type type = replaced->getResult(0).getType();
+  if (value.getType() != type)
+    value = tensor::CastOp::create(rewriter, replaced->getLoc(), type, value);
+  rewriter.replaceOp(replaced, value);
 }
 
 struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
@@ -410,10 +417,26 @@ struct FormEpilogue : OpRewritePattern<linalg::GenericOp> {
   LogicalResult matchAndRewrite(linalg::GenericOp generic,
                                 PatternRewriter &rewriter) const override {
     FailureOr<Candidate> candidate = matchCandidate(generic, rewriter);
-    if (failed(candidate) || failed(replaceByElementwise(
-                                 rewriter, generic, candidate->sourceInput,
-                                 candidate->anchorResult, candidate->collapse)))
+    if (failed(candidate))
       return failure();
+    tensor::CollapseShapeOp collapse = candidate->collapse;
+    std::optional<Uncollapsed> uncollapsed;
+    if (collapse)
+      uncollapsed = Uncollapsed{collapse.getSrcType(),
+                                collapse.getReassociationIndices()};
+    // The epilogue goes where the generic was: its inputs may be computed
+    // after the ldn op (the lowerings then run the op there).
+    rewriter.setInsertionPoint(generic);
+    FailureOr<ElementwiseOp> epilogue = buildElementwise(
+        rewriter, generic, candidate->sourceInput,
+        [&] { return Value(candidate->anchorResult); }, uncollapsed);
+    if (failed(epilogue))
+      return failure();
+    Value result = epilogue->getResult();
+    if (collapse)
+      result = tensor::CollapseShapeOp::create(rewriter, generic.getLoc(),
+                                               result, uncollapsed->groups);
+    replaceWithCast(rewriter, generic, result);
     answerSizeQueries(rewriter, candidate->anchorResult);
     return success();
   }
@@ -473,9 +496,41 @@ struct FormPrologue : OpRewritePattern<linalg::GenericOp> {
           generic, "no input is read at the result element");
     if (failed(matchTrailingInputs(generic, *sourceInput, rewriter)))
       return failure();
-    return replaceByElementwise(rewriter, generic, *sourceInput,
-                                generic->getOperand(*sourceInput),
-                                /*collapse=*/nullptr);
+    Value source = generic->getOperand(*sourceInput);
+    // A result split into heads for the op (LightNet's q): the map runs on
+    // the split source, so the op reads the prologue directly (and the CPU
+    // lowering can compute it per slice the op reads).
+    auto expand = dyn_cast<tensor::ExpandShapeOp>(
+        *generic.getResult(0).getUsers().begin());
+    if (expand) {
+      rewriter.setInsertionPoint(expand);
+      Uncollapsed split{expand.getResultType(),
+                        expand.getReassociationIndices()};
+      FailureOr<ElementwiseOp> prologue = buildElementwise(
+          rewriter, generic, *sourceInput,
+          [&]() -> Value {
+            return tensor::ExpandShapeOp::create(
+                rewriter, expand.getLoc(),
+                RankedTensorType::get(expand.getResultType().getShape(),
+                                      getElementTypeOrSelf(source.getType())),
+                source, expand.getReassociationIndices(),
+                expand.getMixedOutputShape());
+          },
+          split);
+      if (succeeded(prologue)) {
+        replaceWithCast(rewriter, expand, prologue->getResult());
+        rewriter.eraseOp(generic);
+        return success();
+      }
+    }
+    rewriter.setInsertionPoint(generic);
+    FailureOr<ElementwiseOp> prologue = buildElementwise(
+        rewriter, generic, *sourceInput, [&] { return source; },
+        /*uncollapsed=*/std::nullopt);
+    if (failed(prologue))
+      return failure();
+    replaceWithCast(rewriter, generic, prologue->getResult());
+    return success();
   }
 };
 

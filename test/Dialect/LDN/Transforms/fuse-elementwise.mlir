@@ -337,15 +337,16 @@ func.func @chain_used_twice(%x: tensor<?x?x4xf32>, %w: tensor<2xf32>, %a: tensor
 
 // -----
 
-// Prologues. A bias and SiLU on x, reshaped into heads and read only by
-// linear_attention as q: the map becomes an ldn.elementwise of x (the
-// prologue of that operand), with the reshape kept between it and the op.
+// Prologues. A bias and SiLU on x, split into heads and read only by
+// linear_attention as q: the map becomes an ldn.elementwise (the prologue
+// of that operand) of x split the same way, with the bias split to match.
 // CHECK-LABEL: func.func @prologue_silu
 // CHECK-SAME: (%[[X:.*]]: tensor<?x?x8xf32>, %[[K:.*]]: tensor<?x?x2x4xf32>, %[[V:.*]]: tensor<?x?x2x4xf32>, %[[B:.*]]: tensor<8xf32>)
-// CHECK: %[[P:.*]] = ldn.elementwise %[[X]], %[[B]] : tensor<?x?x8xf32>, tensor<8xf32> -> tensor<?x?x8xf32> {
+// CHECK: %[[XS:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, %{{.*}}, 2, 4]
+// CHECK: %[[BS:.*]] = tensor.expand_shape %[[B]] {{\[}}[0, 1]] output_shape [2, 4]
+// CHECK: %[[Q:.*]] = ldn.elementwise %[[XS]], %[[BS]] : tensor<?x?x2x4xf32>, tensor<2x4xf32> -> tensor<?x?x2x4xf32> {
 // CHECK: math.exp
 // CHECK: ldn.yield
-// CHECK: %[[Q:.*]] = tensor.expand_shape %[[P]] {{\[}}[0], [1], [2, 3]]
 // CHECK: ldn.linear_attention %[[Q]], %[[K]], %[[V]]
 // CHECK-NOT: linalg.generic
 #btd = affine_map<(b, t, d) -> (b, t, d)>
@@ -488,4 +489,31 @@ func.func @prologue_illegal(%x: tensor<2x3x4xf32>, %xt: tensor<3x2x4xf32>, %k: t
   %slice = tensor.extract_slice %sliced[0, 0, 0] [2, 2, 4] [1, 1, 1] : tensor<2x3x4xf32> to tensor<2x2x4xf32>
   %y5 = ldn.long_conv %slice, %k : tensor<2x2x4xf32>, tensor<4x3xf32> -> tensor<2x2x4xf32>
   return %twice, %y1, %y2, %y3, %y4, %y5 : tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<2x2x4xf32>
+}
+
+// -----
+
+// Heads merged for the op: the prologue maps the unmerged source and the
+// collapse stays between it and the op (the GPU kernels read through it).
+// CHECK-LABEL: func.func @prologue_before_collapse
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x2x8xf32>,
+// CHECK: %[[P:.*]] = ldn.elementwise %[[X]] : tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32>
+// CHECK: %[[C:.*]] = tensor.collapse_shape %[[P]] {{\[}}[0], [1], [2, 3]]
+// CHECK: ldn.long_conv %[[C]]
+#bthd = affine_map<(b, t, h, d) -> (b, t, h, d)>
+func.func @prologue_before_collapse(%x: tensor<?x?x2x8xf32>, %k: tensor<16x3xf32>) -> tensor<?x?x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %b = tensor.dim %x, %c0 : tensor<?x?x2x8xf32>
+  %t = tensor.dim %x, %c1 : tensor<?x?x2x8xf32>
+  %e = tensor.empty(%b, %t) : tensor<?x?x2x8xf32>
+  %m = linalg.generic {indexing_maps = [#bthd, #bthd], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<?x?x2x8xf32>) outs(%e : tensor<?x?x2x8xf32>) {
+  ^bb0(%xi: f32, %o: f32):
+    %t2 = math.tanh %xi : f32
+    linalg.yield %t2 : f32
+  } -> tensor<?x?x2x8xf32>
+  %c = tensor.collapse_shape %m [[0], [1], [2, 3]] : tensor<?x?x2x8xf32> into tensor<?x?x16xf32>
+  %y = ldn.long_conv %c, %k : tensor<?x?x16xf32>, tensor<16x3xf32> -> tensor<?x?x16xf32>
+  return %y : tensor<?x?x16xf32>
 }
