@@ -32,6 +32,17 @@ struct AdditiveDecayToKernel : OpRewritePattern<AdditiveDecayOp> {
   LogicalResult matchAndRewrite(AdditiveDecayOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    // An epilogue of either result (one per kernel); the kernel runs where
+    // it is (see fusableEpilogue).
+    ElementwiseOp epilogue = fusableEpilogue(op, op.getKNorm());
+    unsigned output = 1;
+    if (!epilogue) {
+      epilogue = fusableEpilogue(op, op.getDecay());
+      output = 2;
+    }
+    OpBuilder::InsertionGuard guard(rewriter);
+    if (epilogue)
+      rewriter.setInsertionPoint(epilogue);
     insertRuntimeDimChecks(rewriter, op);
     Value k = op.getK();
     SmallVector<OpFoldResult> sizes = lowering::getSizes(rewriter, loc, k);
@@ -50,15 +61,16 @@ struct AdditiveDecayToKernel : OpRewritePattern<AdditiveDecayOp> {
                        : -std::numeric_limits<float>::infinity();
     Value zInitValue = arith::ConstantOp::create(
         rewriter, loc, rewriter.getF32FloatAttr(zInit));
-    if (failed(callKernel(
-            rewriter, op, "additive_decay", "ldn_gpu_additive_decay",
-            {keys, kernelView(rewriter, loc, kNorm, view, strides),
-             kernelView(rewriter, loc, decay, view, strides),
-             boolConstant(rewriter, loc, op.getCausal()), zInitValue})))
+    FailureOr<bool> fused = callKernelWithEpilogue(
+        rewriter, op, "additive_decay", "ldn_gpu_additive_decay",
+        {keys, kernelView(rewriter, loc, kNorm, view, strides),
+         kernelView(rewriter, loc, decay, view, strides),
+         boolConstant(rewriter, loc, op.getCausal()), zInitValue},
+        epilogue, output);
+    if (failed(fused))
       return failure();
-    rewriter.replaceOp(
-        op, {toResultTensor(rewriter, loc, kNorm, op.getKNorm().getType()),
-             toResultTensor(rewriter, loc, decay, op.getDecay().getType())});
+    replaceByBuffers(rewriter, op, {kNorm, decay},
+                     *fused ? epilogue : nullptr);
     return success();
   }
 };

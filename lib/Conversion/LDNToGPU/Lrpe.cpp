@@ -43,11 +43,20 @@ struct LrpeToKernel : OpRewritePattern<LrpeOp> {
   LogicalResult matchAndRewrite(LrpeOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    insertRuntimeDimChecks(rewriter, op);
     Value x = op.getX(), theta = op.getTheta();
     ArrayRef<int64_t> grid = op.getGrid();
     auto prefix = static_cast<int64_t>(op.getPrefix());
     auto axes = static_cast<int64_t>(grid.size());
+    // An epilogue where one kernel call writes every element (several
+    // calls, one per window of axes, would each store their own window
+    // and must not map the others'); the kernel runs where it is (see
+    // fusableEpilogue).
+    ElementwiseOp epilogue =
+        axes <= kAxesPerCall ? fusableEpilogue(op, op.getY()) : nullptr;
+    OpBuilder::InsertionGuard guard(rewriter);
+    if (epilogue)
+      rewriter.setInsertionPoint(epilogue);
+    insertRuntimeDimChecks(rewriter, op);
     int64_t cells = 1;
     for (int64_t g : grid)
       cells *= g;
@@ -82,6 +91,7 @@ struct LrpeToKernel : OpRewritePattern<LrpeOp> {
     for (int64_t a = axes - 2; a >= 0; --a)
       strides[a] = strides[a + 1] * grid[a + 1];
     Value one = indexConstant(rewriter, loc, 1);
+    bool fused = false;
     for (int64_t a0 = 0; a0 < axes; a0 += kAxesPerCall) {
       int64_t count = std::min(kAxesPerCall, axes - a0);
       // The window [a0 e, a0 e + width), width = clamp(d - a0 e, 0, count e).
@@ -112,13 +122,16 @@ struct LrpeToKernel : OpRewritePattern<LrpeOp> {
           args.append({one, one}); // p = 0, never selected
         }
       }
-      if (failed(callKernel(rewriter, op, "lrpe", "ldn_gpu_lrpe", args)))
+      FailureOr<bool> called = callKernelWithEpilogue(
+          rewriter, op, "lrpe", "ldn_gpu_lrpe", args, epilogue,
+          /*output=*/2);
+      if (failed(called))
         return failure();
+      fused = *called;
     }
-    rewriter.replaceOp(op, toResultTensor(rewriter, loc, y, op.getType()));
+    replaceByBuffers(rewriter, op, {y}, fused ? epilogue : nullptr);
     return success();
   }
-
 };
 } // namespace
 

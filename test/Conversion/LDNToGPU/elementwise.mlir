@@ -210,3 +210,48 @@ func.func @not_prologues(%x: tensor<?x?x16xf32>, %w: tensor<16x4xf32>, %h: tenso
   %y2 = ldn.long_conv %m2, %w {strategy = #ldn.conv_strategy<fft>} : tensor<?x?x16xf32>, tensor<16x4xf32> -> tensor<?x?x16xf32>
   return %m, %y, %yh, %y1, %y2 : tensor<?x?x16xf32>, tensor<?x?x16xf32>, tensor<?x?x16xf16>, tensor<?x?x16xf32>, tensor<?x?x16xf32>
 }
+
+// -----
+
+// Epilogues of lrpe (one kernel call writes every element) and of
+// additive_decay's second result.
+// CHECK-LABEL: func.func @lrpe_and_decay_epilogues
+//   CHECK-NOT:   ldn.elementwise
+//       CHECK:   call @ldn_gpu_lrpe_fused(
+//       CHECK:   call @ldn_gpu_additive_decay_fused(
+//       CHECK: func.func private @ldn_gpu_additive_decay_fused({{.*}}) attributes {ldn.epilogue = @{{.*}}, ldn.epilogue_output = 2 : index
+//       CHECK: func.func private @ldn_gpu_lrpe_fused({{.*}}) attributes {ldn.epilogue = @{{.*}}, ldn.epilogue_output = 2 : index
+func.func @lrpe_and_decay_epilogues(%x: tensor<?x64x2x8xf32>, %theta: tensor<2x8xf32>, %g: tensor<16xf32>, %k: tensor<?x?x2x8xf32>)
+    -> (tensor<?x64x2x16xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>) {
+  %y = ldn.lrpe %x, %theta {grid = array<i64: 64>} : tensor<?x64x2x8xf32>, tensor<2x8xf32> -> tensor<?x64x2x16xf32>
+  %r = ldn.elementwise %y, %g : tensor<?x64x2x16xf32>, tensor<16xf32> -> tensor<?x64x2x16xf32> {
+  ^bb0(%a: f32, %b: f32):
+    %m = arith.mulf %a, %b : f32
+    ldn.yield %m : f32
+  }
+  %kn, %d = ldn.additive_decay %k : tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>
+  %t = ldn.elementwise %d : tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32> {
+  ^bb0(%a: f32):
+    %m = math.tanh %a : f32
+    ldn.yield %m : f32
+  }
+  return %r, %kn, %t : tensor<?x64x2x16xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>
+}
+
+// -----
+
+// lrpe over more grid axes than one kernel call covers: the calls store
+// their own windows of features, so the epilogue stays a map.
+// CHECK-LABEL: func.func @lrpe_many_axes
+//       CHECK:   call @ldn_gpu_lrpe(
+//       CHECK:   call @ldn_gpu_lrpe(
+//       CHECK:   ldn.elementwise
+func.func @lrpe_many_axes(%x: tensor<?x32x1x10xf32>, %theta: tensor<1x2xf32>) -> tensor<?x32x1x20xf32> {
+  %y = ldn.lrpe %x, %theta {grid = array<i64: 2, 2, 2, 2, 2>} : tensor<?x32x1x10xf32>, tensor<1x2xf32> -> tensor<?x32x1x20xf32>
+  %r = ldn.elementwise %y : tensor<?x32x1x20xf32> -> tensor<?x32x1x20xf32> {
+  ^bb0(%a: f32):
+    %m = math.tanh %a : f32
+    ldn.yield %m : f32
+  }
+  return %r : tensor<?x32x1x20xf32>
+}

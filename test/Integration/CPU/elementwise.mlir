@@ -2,8 +2,8 @@
 // lib/Reference (which evaluates the body in fp64): per-channel, same-shape
 // and 0-d inputs, on ops whose lowerings fuse the epilogue (long_conv,
 // linear_attention causal and global, selective_scan, dense
-// attention_diffuse, on the CPU every attention_diffuse at its padding
-// mask, padded rows included) and on ones that fall back to a separate map
+// attention_diffuse, on the GPU lrpe and additive_decay, on the CPU every
+// attention_diffuse at its padding mask, padded rows included) and on ones that fall back to a separate map
 // (diffuse, sparse multi-hop attention_diffuse on the GPU, scan), with the op's other
 // result returned too, at the awkward lengths and both batch sizes.
 // RUN: ldn-compile %s --target=%ldn_target -o %t.so
@@ -14,7 +14,11 @@
 // RUN:   ldn-run %t.so --entry scan_residual --random x=${B}x${T}x8 --random delta=${B}x${T}x8 --random a=8x4:-1:0 --random b=${B}x${T}x4 --random c=${B}x${T}x4 --random r=${B}x${T}x8 --random g=8 --check --quiet || exit 1; \
 // RUN:   ldn-run %t.so --entry diffuse_tanh --random x=${B}x${T}x16 --random w=3:0:1 --random alpha=16:0:1 --check --quiet || exit 1; \
 // RUN:   ldn-run %t.so --entry recurrence_exp --random a=${B}x${T}x16:0:1 --random b=${B}x${T}x16 --check --quiet || exit 1; \
+// RUN:   ldn-run %t.so --entry decay_tanh --random k=${B}x${T}x2x8 --check --quiet || exit 1; \
 // RUN: done; done
+// RUN: for B in 1 3; do \
+// RUN:   ldn-run %t.so --entry lrpe_gate --random x=${B}x64x2x8 --random theta=2x8 --random g=16 --check --quiet || exit 1; \
+// RUN: done
 // The attention ops are quadratic in the reference: shorter sequences.
 // RUN: for T in 1 2 7 63 64 65 200; do for B in 1 3; do \
 // RUN:   ldn-run %t.so --entry laplacian_gate --random q=${B}x${T}x2x8 --random k=${B}x${T}x2x8 --random v=${B}x${T}x2x8 --random g=2x8 --check --quiet || exit 1; \
@@ -125,4 +129,25 @@ func.func @padded_residual(%q: tensor<?x?x2x8xf32>, %k: tensor<?x?x2x8xf32>, %v:
     ldn.yield %o : f32
   }
   return %r : tensor<?x?x2x8xf32>
+}
+
+func.func @lrpe_gate(%x: tensor<?x64x2x8xf32>, %theta: tensor<2x8xf32>, %g: tensor<16xf32>) -> tensor<?x64x2x16xf32> {
+  %y = ldn.lrpe %x, %theta {grid = array<i64: 64>} : tensor<?x64x2x8xf32>, tensor<2x8xf32> -> tensor<?x64x2x16xf32>
+  %r = ldn.elementwise %y, %g : tensor<?x64x2x16xf32>, tensor<16xf32> -> tensor<?x64x2x16xf32> {
+  ^bb0(%yi: f32, %gi: f32):
+    %m = arith.mulf %yi, %gi : f32
+    ldn.yield %m : f32
+  }
+  return %r : tensor<?x64x2x16xf32>
+}
+
+func.func @decay_tanh(%k: tensor<?x?x2x8xf32>) -> (tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>) {
+  %kn, %d = ldn.additive_decay %k {sink = 0.5 : f32} : tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>
+  %r = ldn.elementwise %d : tensor<?x?x2x8xf32> -> tensor<?x?x2x8xf32> {
+  ^bb0(%di: f32):
+    %l = math.tanh %di : f32
+    %m = arith.mulf %l, %di : f32
+    ldn.yield %m : f32
+  }
+  return %kn, %r : tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>
 }
