@@ -71,7 +71,7 @@ OpFoldResult gpu_lowering::product(OpBuilder &b, Location loc,
 
 Value gpu_lowering::kernelView(OpBuilder &b, Location loc, Value buffer,
                                ArrayRef<OpFoldResult> sizes,
-                               ArrayRef<OpFoldResult> strides) {
+                               ArrayRef<OpFoldResult> strides, Value offset) {
   int64_t rank = sizes.size();
   SmallVector<int64_t> dynamic(rank, ShapedType::kDynamic);
   auto layout = StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
@@ -84,9 +84,10 @@ Value gpu_lowering::kernelView(OpBuilder &b, Location loc, Value buffer,
       getValueOrCreateConstantIndexOp(b, loc, sizes);
   SmallVector<Value> strideValues =
       getValueOrCreateConstantIndexOp(b, loc, strides);
-  Value zero = indexConstant(b, loc, 0);
+  if (!offset)
+    offset = indexConstant(b, loc, 0);
   Value view = memref::ReinterpretCastOp::create(
-      b, loc, viewType, buffer, zero, sizeValues, strideValues);
+      b, loc, viewType, buffer, offset, sizeValues, strideValues);
   return view;
 }
 

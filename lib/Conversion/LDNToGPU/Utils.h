@@ -28,11 +28,12 @@ Value allocOutputBuffer(OpBuilder &b, Location loc,
                         ArrayRef<OpFoldResult> sizes);
 
 /// The kernel's view of `buffer` (identity layout): `sizes` and `strides` in
-/// elements from the start of the buffer, as a memref with fully dynamic
-/// sizes, strides and offset (the type every kernel argument has). A stride
-/// 0 broadcasts.
+/// elements from `offset` (default: the start of the buffer), as a memref
+/// with fully dynamic sizes, strides and offset (the type every kernel
+/// argument has). A stride 0 broadcasts.
 Value kernelView(OpBuilder &b, Location loc, Value buffer,
-                 ArrayRef<OpFoldResult> sizes, ArrayRef<OpFoldResult> strides);
+                 ArrayRef<OpFoldResult> sizes, ArrayRef<OpFoldResult> strides,
+                 Value offset = nullptr);
 
 /// The kernel's row-major view of input `tensor` (toInputBuffer, then
 /// kernelView with the tensor's sizes).

@@ -1,25 +1,31 @@
 // RUN: ldn-opt %s --ldn-to-gpu -split-input-file | FileCheck %s
 // RUN: ldn-opt %s --ldn-to-gpu --ldn-define-gpu-kernels -split-input-file | FileCheck %s --check-prefix=KERNEL
 
-// The kernel's even length is checked first. Then two kernel calls: a
+// The kernel's even length is checked first. Then, per chunk of batch rows
+// (as many as keep x at most 4 MiB, at least one): two kernel calls, a
 // copy of the long_conv kernel that computes v = in_proj(u) at each of its
-// loads of v (a prologue; x's view only gives it v's sizes), writing x
-// [B, T, N], and the out-projection, which applies the epilogue where it
-// stores (its shape checks come first). v is never allocated.
+// loads of v (a prologue; x's view only gives it v's sizes), writing the
+// chunk's x [rows, T, N] into one scratch buffer, and the out-projection
+// into the chunk's rows of y, which applies the epilogue where it stores
+// (its shape checks come first). v is never allocated.
 // CHECK-LABEL: func.func @fused
 //  CHECK-SAME:   %[[U:[a-z0-9]+]]: tensor<?x?x6xf32>, %[[BP:[a-z0-9]+]]: tensor<2x3x4xf32>
 //       CHECK:   cf.assert {{.*}} "ldn.ssm_conv: a bidirectional 'kernel' must hold an even number 2L of lags"
+//       CHECK:   %[[ROWS:.*]] = arith.divui %c4194304, %{{.*}} : index
+//       CHECK:   %[[STEP:.*]] = arith.maxui %[[ROWS]], %c1 : index
+//       CHECK:   %[[X:.*]] = memref.alloc({{.*}}) : memref<?x?x8xf32>
+//       CHECK:   %[[Y:.*]] = memref.alloc({{.*}}) : memref<?x?x6xf32>
 //       CHECK:   %[[UB:.*]] = bufferization.to_buffer %[[U]]
-//       CHECK:   %[[UV:.*]] = memref.reinterpret_cast %[[UB]]
 //       CHECK:   %[[BPB:.*]] = bufferization.to_buffer %[[BP]]
 //       CHECK:   %[[BPV:.*]] = memref.reinterpret_cast %[[BPB]]
-//       CHECK:   %[[X:.*]] = memref.alloc({{.*}}) : memref<?x?x8xf32>
-//       CHECK:   %[[XV:.*]] = memref.reinterpret_cast %[[X]]
-//       CHECK:   call @ldn_gpu_long_conv_fused(%[[XV]], %{{.*}}, %[[XV]], %true, %c1, %[[UV]], %[[BPV]])
-//       CHECK:   %[[Y:.*]] = memref.alloc({{.*}}) : memref<?x?x6xf32>
-//       CHECK:   %[[YV:.*]] = memref.reinterpret_cast %[[Y]]
-//       CHECK:   cf.assert {{.*}} "ldn.elementwise: input #1 dimension 0 must match source dimension 0"
-//       CHECK:   call @ldn_gpu_ssm_conv_project_fused(%[[XV]], %{{.*}}, %[[YV]], %{{.*}}, %{{.*}})
+//       CHECK:   scf.for %{{.*}} = %c0 to %{{.*}} step %[[STEP]] {
+//       CHECK:     %[[UV:.*]] = memref.reinterpret_cast %[[UB]] to offset: [%{{.*}}]
+//       CHECK:     %[[XV:.*]] = memref.reinterpret_cast %[[X]] to offset: [%c0]
+//       CHECK:     %[[YV:.*]] = memref.reinterpret_cast %[[Y]] to offset: [%{{.*}}]
+//       CHECK:     call @ldn_gpu_long_conv_fused(%[[XV]], %{{.*}}, %[[XV]], %true, %c1, %[[UV]], %[[BPV]])
+//       CHECK:     cf.assert {{.*}} "ldn.elementwise: input #1 dimension 0 must match source dimension 0"
+//       CHECK:     call @ldn_gpu_ssm_conv_project_fused(%[[XV]], %{{.*}}, %[[YV]], %{{.*}}, %{{.*}})
+//       CHECK:   }
 //       CHECK:   %[[R:.*]] = bufferization.to_tensor %[[Y]]
 //       CHECK:   return %[[R]]
 //   CHECK-NOT:   ldn.elementwise

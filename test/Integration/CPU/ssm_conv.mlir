@@ -11,6 +11,11 @@
 // Long enough that the GPU's FFT kernel does not fit (n > 4096): the
 // direct kernel runs, with the projection at its loads too.
 // RUN: ldn-run %t.so --entry heads_bidir_fft --random u=1x5000x6 --random bp=2x3x4 --random k=8x66 --random cp=2x4x5 --check --quiet
+// On the GPU path the batch runs in chunks whose x ([rows, T, N]) is at
+// most 4 MiB: one row per chunk (T = 4200, N = 256: 4.3 MB a row), and two
+// rows with a partial last chunk (T = 2000: 2.0 MB), with the epilogue.
+// RUN: ldn-run %t.so --entry wide_epilogue --random u=3x4200x6 --random bp=1x6x256 --random k=256x9 --random cp=1x256x6 --random d=6 --check --quiet
+// RUN: ldn-run %t.so --entry wide_epilogue --random u=3x2000x6 --random bp=1x6x256 --random k=256x9 --random cp=1x256x6 --random d=6 --check --quiet
 // RUN: ldn-run %t.so --entry static --random u=2x65x6 --random bp=2x3x4 --random k=8x8 --random cp=2x4x5 --check | FileCheck %s
 // RUN: ldn-run %t.so --entry half --random u=2x65x6 --random bp=1x6x3 --random k=3x16 --random cp=1x3x4 --check | FileCheck %s
 // CHECK: check result0: {{.*}}: ok
@@ -82,4 +87,18 @@ func.func @bidir_dynamic(%u: tensor<?x?x6xf32>, %bp: tensor<2x3x4xf32>, %k: tens
   %y = ldn.ssm_conv %u, %bp, %k, %cp {bidirectional = true}
       : tensor<?x?x6xf32>, tensor<2x3x4xf32>, tensor<8x?xf32>, tensor<2x4x5xf32> -> tensor<?x?x10xf32>
   return %y : tensor<?x?x10xf32>
+}
+
+// Wide enough (N = 256) that a batch row's x is megabytes: the GPU path's
+// chunks of rows (SsmConv.cpp).
+func.func @wide_epilogue(%u: tensor<?x?x6xf32>, %bp: tensor<1x6x256xf32>, %k: tensor<256x9xf32>, %cp: tensor<1x256x6xf32>, %d: tensor<6xf32>) -> tensor<?x?x6xf32> {
+  %y = ldn.ssm_conv %u, %bp, %k, %cp {strategy = #ldn.conv_strategy<direct>}
+      : tensor<?x?x6xf32>, tensor<1x6x256xf32>, tensor<256x9xf32>, tensor<1x256x6xf32> -> tensor<?x?x6xf32>
+  %g = ldn.elementwise %y, %u, %d : tensor<?x?x6xf32>, tensor<?x?x6xf32>, tensor<6xf32> -> tensor<?x?x6xf32> {
+  ^bb0(%cx: f32, %x: f32, %dd: f32):
+    %dx = arith.mulf %dd, %x : f32
+    %s = arith.addf %cx, %dx : f32
+    ldn.yield %s : f32
+  }
+  return %g : tensor<?x?x6xf32>
 }
