@@ -137,35 +137,54 @@ static LogicalResult inlineHelpers(func::FuncOp func, ModuleOp library) {
   return applyPatternsGreedily(func, std::move(patterns));
 }
 
+/// The ops that use `buffer` or a view of it, the views themselves (casts,
+/// subviews, reshapes) and size queries aside. The base buffer of a view's
+/// strided metadata aliases it, so its uses are followed like a view's.
+static SmallVector<Operation *> usersThroughViews(Value buffer) {
+  SmallVector<Operation *> users;
+  SmallVector<Value> views = {buffer};
+  while (!views.empty()) {
+    Value view = views.pop_back_val();
+    for (Operation *user : view.getUsers()) {
+      if (isa<memref::ReinterpretCastOp, memref::SubViewOp,
+              memref::ExpandShapeOp, memref::CollapseShapeOp,
+              memref::CastOp>(user))
+        views.push_back(user->getResult(0));
+      else if (auto metadata = dyn_cast<memref::ExtractStridedMetadataOp>(user))
+        views.push_back(metadata.getBaseBuffer());
+      else if (!isa<memref::DimOp>(user))
+        users.push_back(user);
+    }
+  }
+  return users;
+}
+
+/// The ops of type `OpTy` among usersThroughViews(`buffer`), if there are
+/// no others.
+template <typename OpTy>
+static std::optional<SmallVector<OpTy>> collectOnly(Value buffer) {
+  SmallVector<OpTy> ops;
+  for (Operation *user : usersThroughViews(buffer)) {
+    auto op = dyn_cast<OpTy>(user);
+    if (!op)
+      return std::nullopt;
+    ops.push_back(op);
+  }
+  return ops;
+}
+
 /// The stores to `buffer` and to views of it, if those and size queries are
 /// all its uses: every element the kernel leaves in it is then the last
 /// value stored there, never read back, copied or passed on.
 static std::optional<SmallVector<memref::StoreOp>>
 collectOnlyStores(Value buffer) {
-  SmallVector<memref::StoreOp> stores;
-  SmallVector<Value> views = {buffer};
-  while (!views.empty()) {
-    Value view = views.pop_back_val();
-    for (OpOperand &use : view.getUses()) {
-      Operation *user = use.getOwner();
-      if (auto store = dyn_cast<memref::StoreOp>(user)) {
-        if (store.getMemRef() != view)
-          return std::nullopt;
-        stores.push_back(store);
-      } else if (isa<memref::ReinterpretCastOp, memref::SubViewOp,
-                     memref::ExpandShapeOp, memref::CollapseShapeOp,
-                     memref::CastOp>(user)) {
-        views.push_back(user->getResult(0));
-      } else if (auto metadata =
-                     dyn_cast<memref::ExtractStridedMetadataOp>(user)) {
-        // Sizes and strides are queries; the base buffer aliases the
-        // output, so its uses are followed like a view's.
-        views.push_back(metadata.getBaseBuffer());
-      } else if (!isa<memref::DimOp>(user)) {
-        return std::nullopt;
-      }
-    }
-  }
+  std::optional<SmallVector<memref::StoreOp>> stores =
+      collectOnly<memref::StoreOp>(buffer);
+  // Storing the buffer itself (into a memref of memrefs) passes it on.
+  if (stores && llvm::any_of(*stores, [](memref::StoreOp store) {
+        return isa<BaseMemRefType>(store.getValueToStore().getType());
+      }))
+    return std::nullopt;
   return stores;
 }
 
@@ -189,24 +208,7 @@ collectOnlyLoads(Value buffer) {
 /// where it is loaded (nothing copies it, passes it on or writes it).
 static std::optional<SmallVector<memref::LoadOp>>
 collectOnlyViewLoads(Value buffer) {
-  SmallVector<memref::LoadOp> loads;
-  SmallVector<Value> views = {buffer};
-  while (!views.empty()) {
-    Value view = views.pop_back_val();
-    for (Operation *user : view.getUsers()) {
-      if (auto load = dyn_cast<memref::LoadOp>(user))
-        loads.push_back(load);
-      else if (isa<memref::ReinterpretCastOp, memref::SubViewOp,
-                   memref::ExpandShapeOp, memref::CollapseShapeOp,
-                   memref::CastOp>(user))
-        views.push_back(user->getResult(0));
-      else if (auto metadata = dyn_cast<memref::ExtractStridedMetadataOp>(user))
-        views.push_back(metadata.getBaseBuffer());
-      else if (!isa<memref::DimOp>(user))
-        return std::nullopt;
-    }
-  }
-  return loads;
+  return collectOnly<memref::LoadOp>(buffer);
 }
 
 /// The library's `name` specialized to the call site's `constants` (one
@@ -499,7 +501,7 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
             declaration->getAttrOfType<ArrayAttr>(kMapProloguesAttr)) {
       auto operands = declaration->getAttrOfType<DenseI64ArrayAttr>(
           kMapPrologueOperandsAttr);
-      if (!operands || operands.size() != prologues.size())
+      if (!operands || static_cast<size_t>(operands.size()) != prologues.size())
         return declaration.emitError(
             "internal error: a fused kernel without its prologues' operands");
       // A map named again (one operand passed as several arguments) reads
