@@ -383,8 +383,8 @@ LogicalResult Evaluator::evaluate(Operation *op) {
                                       tensor(expand.getSrc()).data()));
   }
   return fail(op, "--check evaluates ldn ops and constants/tensor.dim/"
-                  "tensor.extract/tensor.cast/reshapes only; check whole models "
-                  "against an independent reference instead");
+                  "tensor.extract/tensor.cast/reshapes only; check whole "
+                  "models against an independent reference instead");
 }
 
 ref::Result<std::vector<ref::Array>>

@@ -197,8 +197,9 @@ struct MapPrologue {
 static std::optional<MapPrologue> mapPrologueOf(Operation *op, Value arg,
                                                 unsigned argument) {
   auto view = arg.getDefiningOp<memref::ReinterpretCastOp>();
-  auto buffer = view ? view.getSource().getDefiningOp<bufferization::ToBufferOp>()
-                     : nullptr;
+  auto buffer =
+      view ? view.getSource().getDefiningOp<bufferization::ToBufferOp>()
+           : nullptr;
   if (!buffer)
     return std::nullopt;
   SmallVector<Operation *> reshapes;
@@ -371,8 +372,9 @@ FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
     // The same view of the source, whose elements the reshapes keep in
     // order.
     IRMapping mapping;
+    Value source = reshapedSource(rewriter, prologue);
     mapping.map(prologue.view.getSource(),
-                toInputBuffer(rewriter, loc, reshapedSource(rewriter, prologue)));
+                toInputBuffer(rewriter, loc, source));
     allArgs[prologue.argument] =
         rewriter.clone(*prologue.view, mapping)->getResult(0);
     prologueMaps.push_back(

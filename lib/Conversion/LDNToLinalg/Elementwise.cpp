@@ -542,8 +542,9 @@ LogicalResult fuseIntoSlices(RewriterBase &rewriter, ElementwiseOp op) {
                               trailingMaps(inputs, rank));
   for (tensor::ExtractSliceOp slice : slices) {
     rewriter.setInsertionPoint(slice);
-    FailureOr<TilingResult> tiled = tensor::replaceExtractSliceWithTiledProducer(
-        rewriter, slice, cast<OpResult>(mapped));
+    FailureOr<TilingResult> tiled =
+        tensor::replaceExtractSliceWithTiledProducer(rewriter, slice,
+                                                     cast<OpResult>(mapped));
     if (failed(tiled)) {
       // Keep what was tiled; the rest read the whole map.
       rewriter.replaceOp(op, castToType(rewriter, loc, mapped,
