@@ -46,8 +46,12 @@ struct LDNToGPUPass : ldn::impl::LDNToGPUBase<LDNToGPUPass> {
     gpu_lowering::populateSsmConvKernel(patterns);
     // Each pattern replaces one ldn op by kernel calls. New ops are visited
     // too: lightnet_attention makes its rotation table with an ldn.lrpe.
+    // In program order, so that a map between two ops is the first op's
+    // epilogue where its kernel allows (computed once, as it stores), and
+    // the second op's prologue only otherwise (docs/fusion.md).
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    config.setUseTopDownTraversal(true);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      config)))
       signalPassFailure();

@@ -219,8 +219,8 @@ func.func @not_prologues(%x: tensor<?x?x16xf32>, %w: tensor<16x4xf32>, %h: tenso
 //   CHECK-NOT:   ldn.elementwise
 //       CHECK:   call @ldn_gpu_lrpe_fused(
 //       CHECK:   call @ldn_gpu_additive_decay_fused(
-//       CHECK: func.func private @ldn_gpu_additive_decay_fused({{.*}}) attributes {ldn.epilogue = @{{.*}}, ldn.epilogue_output = 2 : index
 //       CHECK: func.func private @ldn_gpu_lrpe_fused({{.*}}) attributes {ldn.epilogue = @{{.*}}, ldn.epilogue_output = 2 : index
+//       CHECK: func.func private @ldn_gpu_additive_decay_fused({{.*}}) attributes {ldn.epilogue = @{{.*}}, ldn.epilogue_output = 2 : index
 func.func @lrpe_and_decay_epilogues(%x: tensor<?x64x2x8xf32>, %theta: tensor<2x8xf32>, %g: tensor<16xf32>, %k: tensor<?x?x2x8xf32>)
     -> (tensor<?x64x2x16xf32>, tensor<?x?x2x8xf32>, tensor<?x?x2x8xf32>) {
   %y = ldn.lrpe %x, %theta {grid = array<i64: 64>} : tensor<?x64x2x8xf32>, tensor<2x8xf32> -> tensor<?x64x2x16xf32>
@@ -254,4 +254,36 @@ func.func @lrpe_many_axes(%x: tensor<?x32x1x10xf32>, %theta: tensor<1x2xf32>) ->
     ldn.yield %m : f32
   }
   return %r : tensor<?x32x1x20xf32>
+}
+
+// -----
+
+// A map between two ops is the first op's epilogue where its kernel can
+// apply it (computed once, at the store), whatever order the ops come in
+// the worklist; after diffuse, whose kernel cannot, it is the second op's
+// prologue.
+// CHECK-LABEL: func.func @between_ops
+//       CHECK:   call @ldn_gpu_long_conv_fused(
+//       CHECK:   call @ldn_gpu_long_conv(
+//       CHECK:   call @ldn_gpu_diffuse(
+//       CHECK:   call @ldn_gpu_long_conv_fused_0(
+//   CHECK-NOT:   ldn.elementwise
+//       CHECK: func.func private @ldn_gpu_long_conv_fused({{.*}}) attributes {ldn.epilogue =
+//       CHECK: func.func private @ldn_gpu_long_conv_fused_0({{.*}}) attributes {{{.*}}ldn.map_prologues =
+func.func @between_ops(%a: tensor<?x?x16xf32>, %w: tensor<16x5xf32>, %dw: tensor<3xf32>, %al: tensor<16xf32>) -> (tensor<?x?x16xf32>, tensor<?x?x16xf32>) {
+  %y = ldn.long_conv %a, %w : tensor<?x?x16xf32>, tensor<16x5xf32> -> tensor<?x?x16xf32>
+  %e = ldn.elementwise %y : tensor<?x?x16xf32> -> tensor<?x?x16xf32> {
+  ^bb0(%x: f32):
+    %t = math.tanh %x : f32
+    ldn.yield %t : f32
+  }
+  %z = ldn.long_conv %e, %w : tensor<?x?x16xf32>, tensor<16x5xf32> -> tensor<?x?x16xf32>
+  %d = ldn.diffuse %a, %dw, %al {steps = 3} : tensor<?x?x16xf32>, tensor<3xf32>, tensor<16xf32> -> tensor<?x?x16xf32>
+  %f = ldn.elementwise %d : tensor<?x?x16xf32> -> tensor<?x?x16xf32> {
+  ^bb0(%x: f32):
+    %t = math.tanh %x : f32
+    ldn.yield %t : f32
+  }
+  %g = ldn.long_conv %f, %w : tensor<?x?x16xf32>, tensor<16x5xf32> -> tensor<?x?x16xf32>
+  return %z, %g : tensor<?x?x16xf32>, tensor<?x?x16xf32>
 }

@@ -194,6 +194,28 @@ struct Uncollapsed {
   SmallVector<ReassociationIndices> groups;
 };
 
+/// `value` cast to the shape that `expansion` splits (each group's size
+/// the product of its sizes), as expand_shape needs when `value` is less
+/// static than that (a `tensor<?xf32>` bias split into a static [2, 4]).
+Value castToCollapsed(PatternRewriter &rewriter, Location loc, Value value,
+                      const Expansion &expansion) {
+  SmallVector<int64_t> shape;
+  for (const ReassociationIndices &group : expansion.reassociation) {
+    int64_t size = 1;
+    for (int64_t dim : group) {
+      int64_t dimSize = expansion.type.getDimSize(dim);
+      size = ShapedType::isDynamic(dimSize) || ShapedType::isDynamic(size)
+                 ? ShapedType::kDynamic
+                 : size * dimSize;
+    }
+    shape.push_back(size);
+  }
+  auto type = RankedTensorType::get(shape, getElementTypeOrSelf(value));
+  if (type == value.getType())
+    return value;
+  return tensor::CastOp::create(rewriter, loc, type, value);
+}
+
 /// Fails where a dynamic size would have to be split.
 FailureOr<Expansion> planExpansion(RankedTensorType type,
                                    const Uncollapsed &uncollapsed) {
@@ -360,9 +382,10 @@ buildElementwise(PatternRewriter &rewriter, linalg::GenericOp generic,
   for (PlannedInput &input : planned) {
     Value value = input.value;
     if (input.expansion && input.expansion->type != value.getType())
-      value =
-          tensor::ExpandShapeOp::create(rewriter, loc, input.expansion->type,
-                                        value, input.expansion->reassociation);
+      value = tensor::ExpandShapeOp::create(
+          rewriter, loc, input.expansion->type,
+          castToCollapsed(rewriter, loc, value, *input.expansion),
+          input.expansion->reassociation);
     inputs.push_back(value);
   }
 
@@ -509,11 +532,19 @@ struct FormPrologue : OpRewritePattern<linalg::GenericOp> {
       FailureOr<ElementwiseOp> prologue = buildElementwise(
           rewriter, generic, *sourceInput,
           [&]() -> Value {
+            // As static as the generic's result, which the expand splits.
+            Type element = getElementTypeOrSelf(source.getType());
+            auto unsplit =
+                RankedTensorType::get(expand.getSrcType().getShape(), element);
+            Value from = source;
+            if (from.getType() != unsplit)
+              from = tensor::CastOp::create(rewriter, expand.getLoc(), unsplit,
+                                            from);
             return tensor::ExpandShapeOp::create(
                 rewriter, expand.getLoc(),
                 RankedTensorType::get(expand.getResultType().getShape(),
-                                      getElementTypeOrSelf(source.getType())),
-                source, expand.getReassociationIndices(),
+                                      element),
+                from, expand.getReassociationIndices(),
                 expand.getMixedOutputShape());
           },
           split);

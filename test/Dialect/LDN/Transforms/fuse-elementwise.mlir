@@ -517,3 +517,57 @@ func.func @prologue_before_collapse(%x: tensor<?x?x2x8xf32>, %k: tensor<16x3xf32
   %y = ldn.long_conv %c, %k : tensor<?x?x16xf32>, tensor<16x3xf32> -> tensor<?x?x16xf32>
   return %y : tensor<?x?x16xf32>
 }
+
+// -----
+
+// A per-channel input less static than the channels it is split into: it
+// is cast to the unsplit size before the split (tensor<?xf32> to 8, then
+// [2, 4]), and a source less static than the generic's result likewise.
+// CHECK-LABEL: func.func @prologue_split_dynamic
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x8xf32>, %[[B:.*]]: tensor<?xf32>,
+// CHECK: %[[XC:.*]] = tensor.cast %[[X]] : tensor<?x?x8xf32> to tensor<2x7x8xf32>
+// CHECK: %[[XS:.*]] = tensor.expand_shape %[[XC]] {{\[}}[0], [1], [2, 3]] output_shape [2, 7, 2, 4] : tensor<2x7x8xf32> into tensor<2x7x2x4xf32>
+// CHECK: %[[BC:.*]] = tensor.cast %[[B]] : tensor<?xf32> to tensor<8xf32>
+// CHECK: %[[BS:.*]] = tensor.expand_shape %[[BC]] {{\[}}[0, 1]] output_shape [2, 4] : tensor<8xf32> into tensor<2x4xf32>
+// CHECK: ldn.elementwise %[[XS]], %[[BS]] : tensor<2x7x2x4xf32>, tensor<2x4xf32> -> tensor<2x7x2x4xf32>
+#btd = affine_map<(b, t, d) -> (b, t, d)>
+#d = affine_map<(b, t, d) -> (d)>
+func.func @prologue_split_dynamic(%x: tensor<?x?x8xf32>, %bias: tensor<?xf32>, %k: tensor<2x7x2x4xf32>, %v: tensor<2x7x2x4xf32>) -> tensor<2x7x2x4xf32> {
+  %e = tensor.empty() : tensor<2x7x8xf32>
+  %s = linalg.generic {indexing_maps = [#btd, #d, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %bias : tensor<?x?x8xf32>, tensor<?xf32>) outs(%e : tensor<2x7x8xf32>) {
+  ^bb0(%xi: f32, %bi: f32, %init: f32):
+    %a = arith.addf %xi, %bi : f32
+    linalg.yield %a : f32
+  } -> tensor<2x7x8xf32>
+  %q = tensor.expand_shape %s [[0], [1], [2, 3]] output_shape [2, 7, 2, 4] : tensor<2x7x8xf32> into tensor<2x7x2x4xf32>
+  %o, %st = ldn.linear_attention %q, %k, %v {causal = true} : (tensor<2x7x2x4xf32>, tensor<2x7x2x4xf32>, tensor<2x7x2x4xf32>) -> (tensor<2x7x2x4xf32>, tensor<2x2x4x4xf32>)
+  return %o : tensor<2x7x2x4xf32>
+}
+
+// -----
+
+// The same for an epilogue whose per-channel input is split to match the
+// uncollapsed result.
+// CHECK-LABEL: func.func @epilogue_split_dynamic
+// CHECK: %[[BC:.*]] = tensor.cast %{{.*}} : tensor<?xf32> to tensor<8xf32>
+// CHECK: %[[BS:.*]] = tensor.expand_shape %[[BC]] {{\[}}[0, 1]] output_shape [2, 4]
+// CHECK: ldn.elementwise %{{.*}}, %[[BS]] : tensor<?x?x2x4xf32>, tensor<2x4xf32>
+#btd = affine_map<(b, t, d) -> (b, t, d)>
+#d = affine_map<(b, t, d) -> (d)>
+func.func @epilogue_split_dynamic(%q: tensor<?x?x2x4xf32>, %bias: tensor<?xf32>, %k: tensor<?x?x2x4xf32>, %v: tensor<?x?x2x4xf32>) -> tensor<?x?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %o4, %st = ldn.linear_attention %q, %k, %v {causal = true} : (tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>, tensor<?x?x2x4xf32>) -> (tensor<?x?x2x4xf32>, tensor<?x2x4x4xf32>)
+  %o = tensor.collapse_shape %o4 [[0], [1], [2, 3]] : tensor<?x?x2x4xf32> into tensor<?x?x8xf32>
+  %b = tensor.dim %q, %c0 : tensor<?x?x2x4xf32>
+  %t = tensor.dim %q, %c1 : tensor<?x?x2x4xf32>
+  %e = tensor.empty(%b, %t) : tensor<?x?x8xf32>
+  %s = linalg.generic {indexing_maps = [#btd, #d, #btd], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%o, %bias : tensor<?x?x8xf32>, tensor<?xf32>) outs(%e : tensor<?x?x8xf32>) {
+  ^bb0(%xi: f32, %bi: f32, %init: f32):
+    %a = arith.addf %xi, %bi : f32
+    linalg.yield %a : f32
+  } -> tensor<?x?x8xf32>
+  return %s : tensor<?x?x8xf32>
+}
