@@ -547,11 +547,14 @@ LogicalResult fuseIntoSlices(RewriterBase &rewriter, ElementwiseOp op) {
                                                      cast<OpResult>(mapped));
     if (failed(tiled)) {
       // Keep what was tiled; the rest read the whole map.
+      rewriter.setInsertionPointAfter(mapped.getDefiningOp());
       rewriter.replaceOp(op, castToType(rewriter, loc, mapped,
                                         op.getResult().getType()));
       return success();
     }
-    rewriter.replaceOp(slice, tiled->tiledValues.front());
+    rewriter.replaceOp(slice, castToType(rewriter, slice.getLoc(),
+                                         tiled->tiledValues.front(),
+                                         slice.getType()));
   }
   // Size queries are the source's.
   for (Operation *user : llvm::make_early_inc_range(op->getUsers()))
