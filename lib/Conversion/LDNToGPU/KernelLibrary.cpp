@@ -233,30 +233,28 @@ static func::FuncOp prepareForEpilogue(ModuleOp module, ModuleOp library,
   return func;
 }
 
-FailureOr<bool> mlir::ldn::gpu_lowering::kernelOnlyStoresTo(
-    ModuleOp module, StringRef file, StringRef name, unsigned argument,
-    ArrayAttr constants) {
+FailureOr<SmallVector<ArgumentAccess>>
+mlir::ldn::gpu_lowering::analyzeKernelArguments(ModuleOp module,
+                                                StringRef file, StringRef name,
+                                                ArrayAttr constants) {
   OwningOpRef<ModuleOp> library = parseKernelSource(module, file);
   if (!library)
     return failure();
-  func::FuncOp func =
-      prepareForEpilogue(module, *library, file, name, constants);
-  return func && collectOnlyStores(func.getArgument(argument)).has_value();
-}
-
-FailureOr<bool> mlir::ldn::gpu_lowering::kernelOnlyLoadsFrom(
-    ModuleOp module, StringRef file, StringRef name, unsigned argument,
-    ArrayAttr constants, bool throughViews) {
-  OwningOpRef<ModuleOp> library = parseKernelSource(module, file);
-  if (!library)
+  func::FuncOp base = lookupInLibrary(module, *library, file, name);
+  if (!base)
     return failure();
+  // A kernel that cannot be prepared fuses nothing.
+  SmallVector<ArgumentAccess> accesses(base.getNumArguments());
   func::FuncOp func =
       prepareForEpilogue(module, *library, file, name, constants);
   if (!func)
-    return false;
-  Value operand = func.getArgument(argument);
-  return throughViews ? collectOnlyViewLoads(operand).has_value()
-                      : collectOnlyLoads(operand).has_value();
+    return accesses;
+  for (auto [access, argument] : llvm::zip(accesses, func.getArguments())) {
+    access.onlyStores = collectOnlyStores(argument).has_value();
+    access.onlyOwnLoads = collectOnlyLoads(argument).has_value();
+    access.onlyLoads = collectOnlyViewLoads(argument).has_value();
+  }
+  return accesses;
 }
 
 /// A new private declaration `<name>_fused` of the library function `name`
@@ -448,7 +446,7 @@ LogicalResult mlir::ldn::gpu_lowering::defineKernels(ModuleOp module) {
     if (!library)
       return failure();
     // A fused kernel copies its base with the helpers inlined, as
-    // kernelOnlyStoresTo analysed it.
+    // analyzeKernelArguments analysed it.
     auto base = declaration->getAttrOfType<StringAttr>(kKernelBaseAttr);
     func::FuncOp func =
         base ? prepareForEpilogue(

@@ -37,16 +37,29 @@ inline constexpr llvm::StringLiteral kEpilogueOutputAttr =
 inline constexpr llvm::StringLiteral kKernelConstantsAttr =
     "ldn.gpu_kernel_constants";
 
-/// Whether argument `argument` of the library function `name`, specialized
-/// to `constants` (per argument: its value at the call site as a TypedAttr,
-/// or a UnitAttr) and with its helper functions inlined, is used only by
-/// memref.store ops, views and size queries: then every element the kernel
-/// leaves in it is the last value stored there, and an elementwise
-/// epilogue can be applied at each store (no element is read back, copied
-/// or passed on).
-FailureOr<bool> kernelOnlyStoresTo(ModuleOp module, StringRef file,
-                                   StringRef name, unsigned argument,
-                                   ArrayAttr constants);
+/// What a kernel does with one of its arguments (analyzeKernelArguments).
+struct ArgumentAccess {
+  /// Only memref.store ops to it or its views, and size queries: every
+  /// element the kernel leaves in it is the last value stored there, so an
+  /// elementwise epilogue can be applied at each store (no element is read
+  /// back, copied or passed on).
+  bool onlyStores = false;
+  /// Only memref.load ops of its own (no views) and size queries: a library
+  /// prologue can compute each loaded element instead.
+  bool onlyOwnLoads = false;
+  /// Only loads of it or of its views, and size queries: an elementwise
+  /// prologue can map each loaded element.
+  bool onlyLoads = false;
+};
+
+/// How the library function `name` of Kernels/`file`.mlir, specialized to
+/// `constants` (per argument: its value at the call site as a TypedAttr, or
+/// a UnitAttr) and with its helper functions inlined, uses each argument.
+/// The flags of a call site select the code that runs, so this is asked
+/// per call site; one parse serves every argument.
+FailureOr<SmallVector<ArgumentAccess>>
+analyzeKernelArguments(ModuleOp module, StringRef file, StringRef name,
+                       ArrayAttr constants);
 
 /// The attributes of a kernel declared with elementwise prologues
 /// (declareKernelWithMaps): the scalar functions and the operands they map
@@ -64,7 +77,7 @@ inline constexpr llvm::StringLiteral kMapPrologueOperandsAttr =
 /// kernel's own: the epilogue's, then each prologue's. Element i of the
 /// output or operand, counted in its buffer's row-major linear index, pairs
 /// with element `i mod size` of each extra view. The copy is specialized
-/// to `constants` (see kernelOnlyStoresTo) and has its helper functions
+/// to `constants` (see analyzeKernelArguments) and has its helper functions
 /// inlined.
 FailureOr<func::FuncOp> declareKernelWithMaps(
     ModuleOp module, StringRef file, StringRef name, func::FuncOp epilogue,
@@ -79,17 +92,6 @@ inline constexpr llvm::StringLiteral kPrologueSourceAttr =
     "ldn.prologue_source";
 inline constexpr llvm::StringLiteral kPrologueOperandAttr =
     "ldn.prologue_operand";
-
-/// Whether argument `argument` of the library function `name`, specialized
-/// and with its helpers inlined as for kernelOnlyStoresTo, is used only by
-/// memref.load ops of its own and size queries: then a library prologue
-/// can compute each loaded element instead. With `throughViews`, loads of
-/// views of it count too: then an elementwise prologue can map each loaded
-/// element.
-FailureOr<bool> kernelOnlyLoadsFrom(ModuleOp module, StringRef file,
-                                    StringRef name, unsigned argument,
-                                    ArrayAttr constants,
-                                    bool throughViews = false);
 
 /// A new private declaration of a copy of `name` (Kernels/`file`.mlir) in
 /// which every load `operand[i...]` is replaced by a call of `prologue`

@@ -103,10 +103,12 @@ FailureOr<bool> gpu_lowering::callLongConvKernelWithPrologue(
                                          yView, bidirectional, strategy);
   ArrayAttr constants = constantArguments(rewriter, args);
   auto module = op->getParentOfType<ModuleOp>();
-  FailureOr<bool> onlyLoads = kernelOnlyLoadsFrom(
-      module, "long_conv", "ldn_gpu_long_conv", /*argument=*/0, constants);
-  if (failed(onlyLoads) || !*onlyLoads)
-    return onlyLoads;
+  FailureOr<SmallVector<ArgumentAccess>> accesses = analyzeKernelArguments(
+      module, "long_conv", "ldn_gpu_long_conv", constants);
+  if (failed(accesses))
+    return failure();
+  if (!(*accesses)[0].onlyOwnLoads)
+    return false;
   FailureOr<func::FuncOp> kernel = declareKernelWithPrologue(
       module, "long_conv", "ldn_gpu_long_conv", prologueFile, prologue,
       /*operand=*/0, ValueRange(prologueArgs).getTypes(), constants);

@@ -37,7 +37,7 @@ FailureOr<bool> callLongConvKernel(RewriterBase &rewriter, Operation *op,
 /// callLongConvKernel without a v buffer: the kernel's loads of v are
 /// replaced by `prologue` of Kernels/`prologueFile`.mlir (indices, then
 /// `prologueArgs`), if the kernel, specialized to this call's flags, reads
-/// v only by loads (kernelOnlyLoadsFrom). Returns whether it did; if not,
+/// v only by loads (analyzeKernelArguments). Returns whether it did; if not,
 /// nothing was emitted.
 FailureOr<bool> callLongConvKernelWithPrologue(
     RewriterBase &rewriter, Operation *op, StringRef prologueFile,

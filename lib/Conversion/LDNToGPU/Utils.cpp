@@ -316,25 +316,19 @@ FailureOr<bool> gpu_lowering::callKernelWithEpilogue(
       if (std::optional<MapPrologue> prologue = mapPrologueOf(op, arg, index))
         candidates.push_back(*prologue);
   // Where the kernel, specialized to this call, stores to the output and
-  // loads from the operands only (kernelOnlyStoresTo, kernelOnlyLoadsFrom).
+  // loads from the operands only.
   ArrayAttr constants = constantArguments(rewriter, args);
   bool fuseEpilogue = false;
-  if (epilogue) {
-    FailureOr<bool> onlyStores =
-        kernelOnlyStoresTo(module, file, name, output, constants);
-    if (failed(onlyStores))
-      return failure();
-    fuseEpilogue = *onlyStores;
-  }
   SmallVector<MapPrologue> prologues;
-  for (MapPrologue &candidate : candidates) {
-    FailureOr<bool> onlyLoads =
-        kernelOnlyLoadsFrom(module, file, name, candidate.argument, constants,
-                            /*throughViews=*/true);
-    if (failed(onlyLoads))
+  if (epilogue || !candidates.empty()) {
+    FailureOr<SmallVector<ArgumentAccess>> accesses =
+        analyzeKernelArguments(module, file, name, constants);
+    if (failed(accesses))
       return failure();
-    if (*onlyLoads)
-      prologues.push_back(candidate);
+    fuseEpilogue = epilogue && (*accesses)[output].onlyStores;
+    for (MapPrologue &candidate : candidates)
+      if ((*accesses)[candidate.argument].onlyLoads)
+        prologues.push_back(candidate);
   }
   if (!fuseEpilogue && prologues.empty()) {
     FailureOr<func::FuncOp> kernel = lookupOrDeclareKernel(module, file, name);

@@ -77,7 +77,7 @@ ArrayAttr constantArguments(Builder &b, ValueRange args);
 
 /// callKernel, with `epilogue` (from fusableEpilogue, or null) applied by
 /// the kernel to everything it stores to argument `output` when the kernel
-/// allows it (kernelOnlyStoresTo). Returns whether it was: then `output`
+/// allows it (analyzeKernelArguments). Returns whether it was: then `output`
 /// holds the epilogue's result, and the caller replaces the epilogue by it.
 FailureOr<bool> callKernelWithEpilogue(RewriterBase &rewriter, Operation *op,
                                        StringRef file, StringRef name,
