@@ -138,8 +138,7 @@ struct AttentionDiffuseToKernel : OpRewritePattern<AttentionDiffuseOp> {
             ArrayRef(theta)));
 
     Value out = allocOutputBuffer(rewriter, loc, zSizes);
-    Value outView = kernelView(rewriter, loc, out, zSizes,
-                               rowMajorStrides(rewriter, loc, zSizes));
+    Value outView = rowMajorView(rewriter, loc, out, zSizes);
     int64_t window = pattern.getDense() ? 0 : pattern.getWindow();
     // Without blocks the stride is unused; 1 keeps the kernel's divisions
     // defined.

@@ -70,12 +70,8 @@ struct LinearAttentionToKernel : OpRewritePattern<LinearAttentionOp> {
 
     Value o = allocOutputBuffer(rewriter, loc, vSizes);
     Value state = allocOutputBuffer(rewriter, loc, stateSizes);
-    Value oView =
-        kernelView(rewriter, loc, o, vSizes,
-                   rowMajorStrides(rewriter, loc, vSizes));
-    Value stateView =
-        kernelView(rewriter, loc, state, stateSizes,
-                   rowMajorStrides(rewriter, loc, stateSizes));
+    Value oView = rowMajorView(rewriter, loc, o, vSizes);
+    Value stateView = rowMajorView(rewriter, loc, state, stateSizes);
     Value init = op.getInit()
                      ? inputView(rewriter, loc, op.getInit(), stateSizes)
                      : stateView; // not read without init
@@ -129,10 +125,8 @@ struct LightNetAttentionToKernel : OpRewritePattern<LightNetAttentionOp> {
 
     Value o = allocOutputBuffer(rewriter, loc, vSizes);
     Value state = allocOutputBuffer(rewriter, loc, stateSizes);
-    Value oView = kernelView(rewriter, loc, o, vSizes,
-                             rowMajorStrides(rewriter, loc, vSizes));
-    Value stateView = kernelView(rewriter, loc, state, stateSizes,
-                                 rowMajorStrides(rewriter, loc, stateSizes));
+    Value oView = rowMajorView(rewriter, loc, o, vSizes);
+    Value stateView = rowMajorView(rewriter, loc, state, stateSizes);
     float sink = op.getSink() ? op.getSink()->convertToFloat()
                               : -std::numeric_limits<float>::infinity();
     auto f32Constant = [&](float value) {

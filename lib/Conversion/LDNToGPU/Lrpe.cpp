@@ -83,8 +83,7 @@ struct LrpeToKernel : OpRewritePattern<LrpeOp> {
     Value xView = inputView(rewriter, loc, x, sizes);
     Value thetaView = inputView(rewriter, loc, theta, {sizes[2], e});
     Value y = allocOutputBuffer(rewriter, loc, ySizes);
-    Value yView = kernelView(rewriter, loc, y, ySizes,
-                             rowMajorStrides(rewriter, loc, ySizes));
+    Value yView = rowMajorView(rewriter, loc, y, ySizes);
 
     // p_a(i) = (i / stride_a) mod g_a, stride_a = g_{a+1} ... g_m.
     SmallVector<int64_t> strides(axes, 1);

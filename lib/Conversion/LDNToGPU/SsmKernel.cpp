@@ -45,8 +45,7 @@ struct SsmKernelToKernel : OpRewritePattern<SsmKernelOp> {
       args.push_back(kernelView(
           rewriter, loc, toInputBuffer(rewriter, loc, parameter), modes, unit));
     Value kernel = allocOutputBuffer(rewriter, loc, sizes);
-    args.push_back(kernelView(rewriter, loc, kernel, sizes,
-                              rowMajorStrides(rewriter, loc, sizes)));
+    args.push_back(rowMajorView(rewriter, loc, kernel, sizes));
     args.append({op.getLength(),
                  boolConstant(rewriter, loc,
                               op.getMethod() == Discretization::bilinear),

@@ -91,14 +91,18 @@ Value gpu_lowering::kernelView(OpBuilder &b, Location loc, Value buffer,
   return view;
 }
 
+Value gpu_lowering::rowMajorView(OpBuilder &b, Location loc, Value buffer,
+                                 ArrayRef<OpFoldResult> sizes) {
+  return kernelView(b, loc, buffer, sizes, rowMajorStrides(b, loc, sizes));
+}
+
 Value gpu_lowering::inputView(OpBuilder &b, Location loc, Value tensor) {
   return inputView(b, loc, tensor, lowering::getSizes(b, loc, tensor));
 }
 
 Value gpu_lowering::inputView(OpBuilder &b, Location loc, Value tensor,
                               ArrayRef<OpFoldResult> sizes) {
-  return kernelView(b, loc, toInputBuffer(b, loc, tensor), sizes,
-                    rowMajorStrides(b, loc, sizes));
+  return rowMajorView(b, loc, toInputBuffer(b, loc, tensor), sizes);
 }
 
 Value gpu_lowering::toResultTensor(OpBuilder &b, Location loc, Value buffer,

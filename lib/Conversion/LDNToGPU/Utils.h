@@ -35,8 +35,12 @@ Value kernelView(OpBuilder &b, Location loc, Value buffer,
                  ArrayRef<OpFoldResult> sizes, ArrayRef<OpFoldResult> strides,
                  Value offset = nullptr);
 
+/// kernelView of all of `buffer` at `sizes`, row-major.
+Value rowMajorView(OpBuilder &b, Location loc, Value buffer,
+                   ArrayRef<OpFoldResult> sizes);
+
 /// The kernel's row-major view of input `tensor` (toInputBuffer, then
-/// kernelView with the tensor's sizes).
+/// rowMajorView at the tensor's sizes).
 Value inputView(OpBuilder &b, Location loc, Value tensor);
 /// The same at `sizes`: the operand's own, taken from another operand that
 /// the run-time checks made it agree with (or with a unit dimension added).
